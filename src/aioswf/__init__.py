@@ -1,0 +1,1 @@
+"""aioswf: the async-first Python SDK for Amazon Simple Workflow (SWF)."""

@@ -1,0 +1,343 @@
+"""`Connection`: the one way in and out of the network.
+
+A connection owns one aiobotocore session and one SWF client. Every SWF call goes through
+`Connection.call`, which maps errors to the aioswf error tree; every listing goes through
+`Connection.paginate`, which follows ``nextPageToken`` lazily and refuses to loop on a repeated token.
+
+Inside ``async with Connection(...) as conn:``, models and querysets find ``conn`` through a context variable
+(`current_connection`); ``connection=`` overrides it anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import enum
+import logging
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import botocore.exceptions
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+from botocore import xform_name
+
+from aioswf.credentials import resolve_credentials
+from aioswf.exceptions import (
+    ConnectionStateError,
+    NoConnectionError,
+    PaginationError,
+    TransportError,
+    ValidationError,
+    map_client_error,
+)
+
+if TYPE_CHECKING:
+    from types_aiobotocore_swf import SWFClient
+
+__all__ = ["Connection", "ConnectionState", "PageIterator", "current_connection", "get_connection"]
+
+logger = logging.getLogger("aioswf.connection")
+
+#: Long polls are held up to 60 s by SWF; the read timeout must outlast them.
+DEFAULT_READ_TIMEOUT = 70.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Each in-flight long poll holds a pooled HTTP connection; leave room for many actors and their replies.
+DEFAULT_MAX_POOL_CONNECTIONS = 100
+
+_current: contextvars.ContextVar[Connection | None] = contextvars.ContextVar(
+    "aioswf_connection", default=None
+)
+
+_TRANSPORT_ERRORS = (
+    botocore.exceptions.HTTPClientError,
+    botocore.exceptions.EndpointConnectionError,
+    botocore.exceptions.ConnectionError,
+)
+
+
+class ConnectionState(enum.Enum):
+    """Where a `Connection` is in its life: it opens once and closes once."""
+
+    UNOPENED = "unopened"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Connection:
+    """An open line to an SWF endpoint: AWS, the local SWF server, or any server speaking SWF's protocol.
+
+    Use it as an async context manager::
+
+        async with aioswf.Connection(region_name="us-east-1") as conn:
+            domain = await DomainQuerySet().get("crawl")
+
+    Credentials not given here are found as `aioswf.credentials` describes. The endpoint, when not given,
+    comes from ``AWS_ENDPOINT_URL_SWF`` or ``AWS_ENDPOINT_URL``, else AWS's for the region.
+
+    Args:
+        region_name: The AWS region.
+        endpoint_url: The endpoint, e.g. a local SWF server's ``http://127.0.0.1:8080``.
+        aws_access_key_id: An access key id, overriding every other source.
+        aws_secret_access_key: Its secret access key.
+        aws_session_token: A session token, for temporary credentials.
+        config: An `aiobotocore.config.AioConfig` merged over aioswf's defaults (read timeout 70 s,
+            standard-mode retries, a pool of 100 connections).
+        max_pool_connections: Shortcut for the pool size; each concurrent long poll holds one connection.
+    """
+
+    def __init__(
+        self,
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        config: AioConfig | None = None,
+        max_pool_connections: int | None = None,
+    ) -> None:
+        self._region_name = region_name
+        self._endpoint_url = (
+            endpoint_url or os.environ.get("AWS_ENDPOINT_URL_SWF") or os.environ.get("AWS_ENDPOINT_URL")
+        )
+        self._access_key_id = aws_access_key_id
+        self._secret_access_key = aws_secret_access_key
+        self._session_token = aws_session_token
+        defaults = AioConfig(
+            read_timeout=DEFAULT_READ_TIMEOUT,
+            connect_timeout=DEFAULT_CONNECT_TIMEOUT,
+            retries={"mode": "standard"},
+            max_pool_connections=max_pool_connections or DEFAULT_MAX_POOL_CONNECTIONS,
+        )
+        self._config: AioConfig = defaults.merge(config) if config is not None else defaults
+        self._state = ConnectionState.UNOPENED
+        self._client: SWFClient | None = None
+        self._exit_stack: contextlib.AsyncExitStack | None = None
+        self._context_tokens: list[contextvars.Token[Connection | None]] = []
+
+    def __repr__(self) -> str:
+        return f"<Connection state={self._state.value} region={self.region_name!r} endpoint={self._endpoint_url!r}>"
+
+    @property
+    def state(self) -> ConnectionState:
+        """Whether the connection is unopened, open or closed."""
+        return self._state
+
+    @property
+    def region_name(self) -> str | None:
+        """The region the client talks to (known once open, when it came from the environment)."""
+        if self._client is not None:
+            return str(self._client.meta.region_name)
+        return self._region_name
+
+    @property
+    def endpoint_url(self) -> str | None:
+        """The endpoint the client talks to."""
+        if self._client is not None:
+            return str(self._client.meta.endpoint_url)
+        return self._endpoint_url
+
+    @property
+    def client(self) -> SWFClient:
+        """The underlying aiobotocore SWF client, for what aioswf does not cover (and for stubbing in tests).
+
+        Raises:
+            ConnectionStateError: When the connection is not open.
+        """
+        if self._client is None or self._state is not ConnectionState.OPEN:
+            raise ConnectionStateError(f"the connection is {self._state.value}; open it with `async with`")
+        return self._client
+
+    async def open(self) -> Connection:
+        """Creates the aiobotocore client. Done by ``async with``; a closed connection cannot reopen.
+
+        Returns:
+            The connection itself.
+
+        Raises:
+            ConnectionStateError: When the connection was opened before.
+        """
+        if self._state is not ConnectionState.UNOPENED:
+            raise ConnectionStateError(
+                f"a Connection opens once; this one is {self._state.value}: create a new Connection"
+            )
+        found = resolve_credentials()
+        key_id, secret, token = self._access_key_id, self._secret_access_key, self._session_token
+        if not (key_id and secret) and found.has_keys:
+            key_id, secret, token = found.access_key_id, found.secret_access_key, found.session_token
+        region = self._region_name or found.region_name
+        session = AioSession()
+        stack = contextlib.AsyncExitStack()
+        try:
+            self._client = await stack.enter_async_context(
+                session.create_client(
+                    "swf",
+                    region_name=region,
+                    endpoint_url=self._endpoint_url,
+                    aws_access_key_id=key_id,
+                    aws_secret_access_key=secret,
+                    aws_session_token=token,
+                    config=self._config,
+                )
+            )
+        except botocore.exceptions.NoRegionError:
+            await stack.aclose()
+            raise ValidationError(
+                "no AWS region: pass region_name=..., set AWS_DEFAULT_REGION, or add region to ~/.swf [defaults]",
+                argument="region_name",
+                limit="required",
+            ) from None
+        self._exit_stack = stack
+        self._state = ConnectionState.OPEN
+        logger.debug("opened %r", self)
+        return self
+
+    async def close(self) -> None:
+        """Closes the client and its HTTP connections. Closing twice is fine."""
+        if self._state is ConnectionState.CLOSED:
+            return
+        self._state = ConnectionState.CLOSED
+        stack, self._exit_stack, self._client = self._exit_stack, None, None
+        if stack is not None:
+            await stack.aclose()
+        logger.debug("closed %r", self)
+
+    async def __aenter__(self) -> Connection:
+        await self.open()
+        self._context_tokens.append(_current.set(self))
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._context_tokens:
+            token = self._context_tokens.pop()
+            try:
+                _current.reset(token)
+            except ValueError:
+                # Entered and exited in different contexts (e.g. a fixture's setup and teardown tasks).
+                if _current.get() is self:
+                    _current.set(
+                        token.old_value if token.old_value is not contextvars.Token.MISSING else None
+                    )
+        await self.close()
+
+    async def call(self, operation: str, /, **params: Any) -> dict[str, Any]:
+        """Sends one SWF operation and returns its response.
+
+        Args:
+            operation: The operation's name as in the SWF API, e.g. ``"DescribeDomain"``.
+            **params: Its parameters, in the API's camelCase, e.g. ``name="crawl"``.
+
+        Returns:
+            The response, without botocore's ``ResponseMetadata``.
+
+        Raises:
+            ResponseError: (or a subclass) when SWF answers with a fault.
+            TransportError: When the endpoint cannot be reached or the connection drops.
+            ValidationError: When botocore's own parameter validation refuses the request.
+            ConnectionStateError: When the connection is not open.
+        """
+        method = getattr(self.client, xform_name(operation))
+        try:
+            response: dict[str, Any] = await method(**params)
+        except botocore.exceptions.ClientError as error:
+            raise map_client_error(error, operation) from error
+        except botocore.exceptions.ParamValidationError as error:
+            raise ValidationError(f"{operation}: {error}", limit="the SWF service model") from error
+        except _TRANSPORT_ERRORS as error:
+            raise TransportError(f"{operation}: {error}") from error
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def paginate(self, operation: str, /, *, page_size: int | None = None, **params: Any) -> PageIterator:
+        """Lists page by page: an async iterator of responses that follows ``nextPageToken``.
+
+        Nothing is sent until the first page is asked for, and each further page only when the consumer
+        asks for it.
+
+        Args:
+            operation: A paginated SWF operation, e.g. ``"ListDomains"``.
+            page_size: ``maximumPageSize`` for each request.
+            **params: The operation's other parameters.
+
+        Returns:
+            A `PageIterator`; ``aclose()`` it (or leave the ``async for``) to stop early.
+        """
+        return PageIterator(self, operation, page_size=page_size, params=params)
+
+
+class PageIterator:
+    """The pages of one listing, fetched one request at a time as the consumer asks for them.
+
+    Raises `aioswf.exceptions.PaginationError` when SWF repeats a ``nextPageToken``.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        operation: str,
+        *,
+        page_size: int | None,
+        params: Mapping[str, Any],
+    ) -> None:
+        self._connection = connection
+        self._operation = operation
+        self._params = dict(params)
+        if page_size is not None:
+            self._params["maximumPageSize"] = page_size
+        self._token: str | None = self._params.pop("nextPageToken", None)
+        self._seen: set[str] = set()
+        self._done = False
+
+    def __aiter__(self) -> PageIterator:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        if self._done:
+            raise StopAsyncIteration
+        params = dict(self._params)
+        if self._token:
+            params["nextPageToken"] = self._token
+        page = await self._connection.call(self._operation, **params)
+        token = page.get("nextPageToken") or None
+        if token is None:
+            self._done = True
+        elif token in self._seen:
+            self._done = True
+            raise PaginationError(f"{self._operation} returned the nextPageToken it returned before")
+        else:
+            self._seen.add(token)
+        self._token = token
+        return page
+
+    async def aclose(self) -> None:
+        """Stops the listing; no further request is sent."""
+        self._done = True
+
+
+def current_connection() -> Connection | None:
+    """The connection of the innermost ``async with Connection(...)`` in this context, if any."""
+    return _current.get()
+
+
+def get_connection(connection: Connection | None = None, what: str = "this operation") -> Connection:
+    """The connection to use: the one given, else the current one.
+
+    Args:
+        connection: A connection given explicitly.
+        what: What needs it, for the error message.
+
+    Raises:
+        NoConnectionError: When none is given and none is open in this context.
+    """
+    found = connection if connection is not None else _current.get()
+    if found is None:
+        raise NoConnectionError(what)
+    return found

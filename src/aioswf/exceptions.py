@@ -1,0 +1,380 @@
+"""The aioswf error tree, and the one place where botocore errors become aioswf errors.
+
+```
+SWFError
+├── ResponseError                       SWF answered with a fault (operation, code, message)
+│   ├── DoesNotExistError               UnknownResourceFault
+│   │   ├── DomainDoesNotExist
+│   │   ├── WorkflowTypeDoesNotExist
+│   │   ├── ActivityTypeDoesNotExist
+│   │   └── WorkflowExecutionDoesNotExist
+│   ├── AlreadyExistsError
+│   │   ├── DomainAlreadyExistsError        DomainAlreadyExistsFault
+│   │   ├── TypeAlreadyExistsError          TypeAlreadyExistsFault
+│   │   └── WorkflowExecutionAlreadyStartedError
+│   ├── DomainDeprecatedError           DomainDeprecatedFault
+│   ├── TypeDeprecatedError             TypeDeprecatedFault
+│   ├── TypeNotDeprecatedError          TypeNotDeprecatedFault
+│   ├── DefaultUndefinedError           DefaultUndefinedFault
+│   ├── LimitExceededError              LimitExceededFault
+│   ├── OperationNotPermittedError      OperationNotPermittedFault
+│   ├── TooManyTagsError                TooManyTagsFault
+│   ├── InvalidRequestError             ValidationException and other 4xx the service model does not name
+│   ├── ThrottlingError                 ThrottlingException, RequestLimitExceeded, ...
+│   ├── InvalidCredentialsError         bad, expired or missing keys; access denied
+│   └── ServiceUnavailableError         HTTP 5xx after botocore's retries
+├── TransportError                      the endpoint could not be reached or the connection dropped
+├── PollTimeout                         a long poll ended with no task (normal, not a failure)
+├── PaginationError                     a listing's nextPageToken repeated
+├── NoConnectionError (RuntimeError)    no Connection given and none open in this context
+├── ConnectionStateError (RuntimeError) a Connection used before open, or reopened after close
+├── InvalidKeywordArgumentError (TypeError)   a filter keyword the query does not know
+└── ValidationError (ValueError)        bad input, caught before any request was sent
+```
+
+`map_client_error` is the only function that turns a `botocore.exceptions.ClientError` into one of these;
+`Connection.call` applies it and raises the result `from` the original error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "ActivityTypeDoesNotExist",
+    "AlreadyExistsError",
+    "ConnectionStateError",
+    "DefaultUndefinedError",
+    "DoesNotExistError",
+    "DomainAlreadyExistsError",
+    "DomainDeprecatedError",
+    "DomainDoesNotExist",
+    "InvalidCredentialsError",
+    "InvalidKeywordArgumentError",
+    "InvalidRequestError",
+    "LimitExceededError",
+    "NoConnectionError",
+    "OperationNotPermittedError",
+    "PaginationError",
+    "PollTimeout",
+    "ResponseError",
+    "SWFError",
+    "ServiceUnavailableError",
+    "ThrottlingError",
+    "TooManyTagsError",
+    "TransportError",
+    "TypeAlreadyExistsError",
+    "TypeDeprecatedError",
+    "TypeNotDeprecatedError",
+    "ValidationError",
+    "WorkflowExecutionAlreadyStartedError",
+    "WorkflowExecutionDoesNotExist",
+    "WorkflowTypeDoesNotExist",
+    "map_client_error",
+]
+
+
+class SWFError(Exception):
+    """Base class of every error aioswf raises."""
+
+
+class ResponseError(SWFError):
+    """SWF (or the endpoint standing in for it) answered a request with an error.
+
+    Attributes:
+        operation: The SWF operation, e.g. ``"DescribeDomain"``.
+        code: The fault's code, e.g. ``"UnknownResourceFault"``.
+        message: The message the service gave.
+        status: The HTTP status code, when known.
+    """
+
+    fault: ClassVar[str | None] = None
+
+    def __init__(self, operation: str, code: str, message: str, *, status: int | None = None) -> None:
+        self.operation = operation
+        self.code = code
+        self.message = message
+        self.status = status
+        super().__init__(f"{operation}: {code}: {message}" if message else f"{operation}: {code}")
+
+
+class DoesNotExistError(ResponseError):
+    """The resource named in the request does not exist (``UnknownResourceFault``)."""
+
+    fault = "UnknownResourceFault"
+
+
+class DomainDoesNotExist(DoesNotExistError):
+    """The domain does not exist."""
+
+
+class WorkflowTypeDoesNotExist(DoesNotExistError):
+    """The workflow type (name and version) does not exist in the domain."""
+
+
+class ActivityTypeDoesNotExist(DoesNotExistError):
+    """The activity type (name and version) does not exist in the domain."""
+
+
+class WorkflowExecutionDoesNotExist(DoesNotExistError):
+    """The workflow execution does not exist, or is closed where an open one was required."""
+
+
+class AlreadyExistsError(ResponseError):
+    """The resource to create exists already."""
+
+
+class DomainAlreadyExistsError(AlreadyExistsError):
+    """A domain of that name is registered already (``DomainAlreadyExistsFault``)."""
+
+    fault = "DomainAlreadyExistsFault"
+
+
+class TypeAlreadyExistsError(AlreadyExistsError):
+    """A type of that name and version is registered already (``TypeAlreadyExistsFault``)."""
+
+    fault = "TypeAlreadyExistsFault"
+
+
+class WorkflowExecutionAlreadyStartedError(AlreadyExistsError):
+    """An open execution with that workflow id runs already (``WorkflowExecutionAlreadyStartedFault``)."""
+
+    fault = "WorkflowExecutionAlreadyStartedFault"
+
+
+class DomainDeprecatedError(ResponseError):
+    """The domain is deprecated (``DomainDeprecatedFault``)."""
+
+    fault = "DomainDeprecatedFault"
+
+
+class TypeDeprecatedError(ResponseError):
+    """The type is deprecated (``TypeDeprecatedFault``)."""
+
+    fault = "TypeDeprecatedFault"
+
+
+class TypeNotDeprecatedError(ResponseError):
+    """The type is not deprecated, so it cannot be deleted or undeprecated (``TypeNotDeprecatedFault``)."""
+
+    fault = "TypeNotDeprecatedFault"
+
+
+class DefaultUndefinedError(ResponseError):
+    """A required value was left to the type's default, and the type has none (``DefaultUndefinedFault``)."""
+
+    fault = "DefaultUndefinedFault"
+
+
+class LimitExceededError(ResponseError):
+    """An SWF quota was reached, e.g. the number of domains (``LimitExceededFault``)."""
+
+    fault = "LimitExceededFault"
+
+
+class OperationNotPermittedError(ResponseError):
+    """The caller may not perform the operation (``OperationNotPermittedFault``)."""
+
+    fault = "OperationNotPermittedFault"
+
+
+class TooManyTagsError(ResponseError):
+    """A resource would carry more tags than SWF allows (``TooManyTagsFault``)."""
+
+    fault = "TooManyTagsFault"
+
+
+class InvalidRequestError(ResponseError, ValueError):
+    """The service rejected the request's parameters (``ValidationException`` and similar)."""
+
+
+class ThrottlingError(ResponseError):
+    """The service throttled the request; retry later with backoff."""
+
+
+class InvalidCredentialsError(ResponseError):
+    """The credentials are missing, invalid or expired, or do not allow the operation."""
+
+
+class ServiceUnavailableError(ResponseError):
+    """The service answered with an HTTP 5xx error, after botocore's own retries."""
+
+
+class TransportError(SWFError):
+    """The endpoint could not be reached, or the connection dropped or timed out."""
+
+
+class PollTimeout(SWFError):
+    """A long poll returned without a task. This is normal: poll again."""
+
+
+class PaginationError(SWFError):
+    """A listing returned a ``nextPageToken`` it had returned before; following it would loop forever."""
+
+
+class NoConnectionError(SWFError, RuntimeError):
+    """No connection was given and none is open in the current context."""
+
+    def __init__(self, what: str = "this operation") -> None:
+        super().__init__(
+            f"{what} needs an SWF connection: pass connection=..., or run it inside "
+            "`async with aioswf.Connection(region_name=...) as conn:`"
+        )
+
+
+class ConnectionStateError(SWFError, RuntimeError):
+    """A connection was used before it was opened, or opened again after it was closed."""
+
+
+class InvalidKeywordArgumentError(SWFError, TypeError):
+    """A query was given a keyword argument it does not know."""
+
+
+class ValidationError(SWFError, ValueError):
+    """An argument breaks one of SWF's limits; raised before any request is sent.
+
+    Attributes:
+        argument: The name of the offending argument, when there is one.
+        limit: The limit that was broken, in words.
+    """
+
+    def __init__(self, message: str, *, argument: str | None = None, limit: str | None = None) -> None:
+        self.argument = argument
+        self.limit = limit
+        super().__init__(message)
+
+
+_FAULTS: dict[str, type[ResponseError]] = {
+    cls.fault: cls
+    for cls in (
+        DomainAlreadyExistsError,
+        TypeAlreadyExistsError,
+        WorkflowExecutionAlreadyStartedError,
+        DomainDeprecatedError,
+        TypeDeprecatedError,
+        TypeNotDeprecatedError,
+        DefaultUndefinedError,
+        LimitExceededError,
+        OperationNotPermittedError,
+        TooManyTagsError,
+    )
+    if cls.fault is not None
+}
+
+_THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+    }
+)
+
+_CREDENTIAL_CODES = frozenset(
+    {
+        "AccessDeniedException",
+        "AccessDenied",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "NotAuthorized",
+    }
+)
+
+# Which resource an UnknownResourceFault is about, when its message does not say.
+_UNKNOWN_BY_OPERATION: dict[str, type[DoesNotExistError]] = {
+    "DescribeDomain": DomainDoesNotExist,
+    "DeprecateDomain": DomainDoesNotExist,
+    "UndeprecateDomain": DomainDoesNotExist,
+    "ListWorkflowTypes": DomainDoesNotExist,
+    "ListActivityTypes": DomainDoesNotExist,
+    "ListOpenWorkflowExecutions": DomainDoesNotExist,
+    "ListClosedWorkflowExecutions": DomainDoesNotExist,
+    "CountOpenWorkflowExecutions": DomainDoesNotExist,
+    "CountClosedWorkflowExecutions": DomainDoesNotExist,
+    "CountPendingDecisionTasks": DomainDoesNotExist,
+    "CountPendingActivityTasks": DomainDoesNotExist,
+    "PollForDecisionTask": DomainDoesNotExist,
+    "PollForActivityTask": DomainDoesNotExist,
+    "RegisterWorkflowType": DomainDoesNotExist,
+    "RegisterActivityType": DomainDoesNotExist,
+    "DescribeWorkflowType": WorkflowTypeDoesNotExist,
+    "DeprecateWorkflowType": WorkflowTypeDoesNotExist,
+    "UndeprecateWorkflowType": WorkflowTypeDoesNotExist,
+    "DeleteWorkflowType": WorkflowTypeDoesNotExist,
+    "StartWorkflowExecution": WorkflowTypeDoesNotExist,
+    "DescribeActivityType": ActivityTypeDoesNotExist,
+    "DeprecateActivityType": ActivityTypeDoesNotExist,
+    "UndeprecateActivityType": ActivityTypeDoesNotExist,
+    "DeleteActivityType": ActivityTypeDoesNotExist,
+    "DescribeWorkflowExecution": WorkflowExecutionDoesNotExist,
+    "GetWorkflowExecutionHistory": WorkflowExecutionDoesNotExist,
+    "SignalWorkflowExecution": WorkflowExecutionDoesNotExist,
+    "RequestCancelWorkflowExecution": WorkflowExecutionDoesNotExist,
+    "TerminateWorkflowExecution": WorkflowExecutionDoesNotExist,
+    "RecordActivityTaskHeartbeat": WorkflowExecutionDoesNotExist,
+    "RespondActivityTaskCompleted": WorkflowExecutionDoesNotExist,
+    "RespondActivityTaskFailed": WorkflowExecutionDoesNotExist,
+    "RespondActivityTaskCanceled": WorkflowExecutionDoesNotExist,
+    "RespondDecisionTaskCompleted": WorkflowExecutionDoesNotExist,
+}
+
+
+def _unknown_resource_class(operation: str, message: str) -> type[DoesNotExistError]:
+    lowered = message.lower()
+    if "unknown domain" in lowered:
+        return DomainDoesNotExist
+    if "workflowtype" in lowered.replace(" ", "") or "unknown workflow type" in lowered:
+        return WorkflowTypeDoesNotExist
+    if "activitytype" in lowered.replace(" ", "") or "unknown activity type" in lowered:
+        return ActivityTypeDoesNotExist
+    if "unknown execution" in lowered or "workflowexecution" in lowered.replace(" ", ""):
+        return WorkflowExecutionDoesNotExist
+    return _UNKNOWN_BY_OPERATION.get(operation, DoesNotExistError)
+
+
+def map_client_error(error: Any, operation: str) -> ResponseError:
+    """Turns a botocore ``ClientError`` into the matching aioswf error.
+
+    This is the one mapping from service faults to the aioswf error tree; the caller raises the result
+    ``from`` the ``ClientError``.
+
+    Args:
+        error: The ``botocore.exceptions.ClientError`` (anything with a botocore-shaped ``response``).
+        operation: The SWF operation that failed.
+
+    Returns:
+        The aioswf error, never raised here.
+    """
+    response: dict[str, Any] = getattr(error, "response", None) or {}
+    err = response.get("Error") or {}
+    code = str(err.get("Code") or "Unknown")
+    # Codes may come namespaced, e.g. "com.amazonaws.swf.base.model#UnknownResourceFault".
+    code = code.rsplit("#", 1)[-1]
+    message = str(err.get("Message") or "")
+    status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    cls: type[ResponseError]
+    if code == DoesNotExistError.fault:
+        cls = _unknown_resource_class(operation, message)
+    elif code in _FAULTS:
+        cls = _FAULTS[code]
+    elif code in _THROTTLING_CODES:
+        cls = ThrottlingError
+    elif code in _CREDENTIAL_CODES:
+        cls = InvalidCredentialsError
+    elif isinstance(status, int) and status >= 500:
+        cls = ServiceUnavailableError
+    elif code == "ValidationException" or (isinstance(status, int) and 400 <= status < 500):
+        cls = InvalidRequestError
+    else:
+        cls = ResponseError
+    return cls(operation, code, message, status=status if isinstance(status, int) else None)
