@@ -1,0 +1,594 @@
+"""Workflow history events: one class per event family, built from SWF's raw events by `EventFactory`.
+
+An SWF history is a list of raw events such as::
+
+    {"eventId": 5, "eventType": "ActivityTaskCompleted", "eventTimestamp": datetime(...),
+     "activityTaskCompletedEventAttributes": {"scheduledEventId": 3, "startedEventId": 4, "result": "42"}}
+
+`EventFactory` turns each into an `Event` of the right family (`ActivityTaskEvent` here) with:
+
+- ``id``: the event id (an int),
+- ``type``: the family (``"ActivityTask"``), the same for every event of a class,
+- ``name``: SWF's event type (``"ActivityTaskCompleted"``), per event,
+- ``state``: where the event leaves its object (``"completed"``),
+- ``timestamp``: an aware `datetime` (raw timestamps may be datetimes or epoch seconds),
+- ``attributes``: the event's attributes with snake_case keys, nested structures included,
+- ``raw``: the raw event, untouched.
+
+Attributes are also readable as Python attributes: ``event.result``, ``event.scheduled_event_id``. An
+attribute that SWF's model defines for this event type but that the event does not carry reads as
+``None``; any other name raises `AttributeError`. The events of every one of SWF's 54 event types are
+classified by an explicit table (never by substring), and an event type this version does not know
+becomes an `UnknownEvent` rather than an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+import attrs
+
+__all__ = [
+    "EVENT_TYPES",
+    "ActivityTaskEvent",
+    "CancelRequestEvent",
+    "ChildWorkflowExecutionEvent",
+    "DecisionTaskEvent",
+    "Event",
+    "EventFactory",
+    "ExternalWorkflowExecutionEvent",
+    "LambdaFunctionEvent",
+    "MarkerEvent",
+    "SignalEvent",
+    "TimerEvent",
+    "UnknownEvent",
+    "WorkflowExecutionEvent",
+    "event_attributes_key",
+    "snake_case",
+]
+
+_CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """Converts one of SWF's lowerCamelCase member names to snake_case.
+
+    Args:
+        name: A name such as ``"scheduledEventId"``.
+
+    Returns:
+        The snake_case name, such as ``"scheduled_event_id"``.
+    """
+    return _CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {snake_case(str(key)): _snake_keys(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_snake_keys(item) for item in value]
+    return value
+
+
+def event_attributes_key(event_type: str) -> str:
+    """Returns the key under which a raw event of `event_type` carries its attributes.
+
+    Args:
+        event_type: SWF's event type, such as ``"TimerFired"``.
+
+    Returns:
+        The key, such as ``"timerFiredEventAttributes"``.
+    """
+    return event_type[:1].lower() + event_type[1:] + "EventAttributes"
+
+
+def _timestamp(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, bool):
+        raise ValueError(f"invalid eventTimestamp: {value!r}")
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    if isinstance(value, str):
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except ValueError:
+            return _timestamp(datetime.fromisoformat(value))
+    raise ValueError(f"invalid eventTimestamp: {value!r}")
+
+
+def _no_attribute(event: Event, key: str) -> AttributeError:
+    return AttributeError(f"{type(event).__name__} ({event.name}) has no attribute {key!r}")
+
+
+@attrs.frozen
+class Event:
+    """One event of a workflow execution's history.
+
+    Build events with `EventFactory` from raw events; the class is chosen by the event's family.
+
+    Attributes:
+        id: The event id, unique and increasing within one execution's history.
+        name: SWF's event type, such as ``"ActivityTaskScheduled"``.
+        state: The state the event leaves its object in, such as ``"scheduled"``.
+        timestamp: When the event happened (aware).
+        attributes: The event's attributes, with snake_case keys at every level.
+        raw: The raw event as SWF sent it (excluded from comparisons and repr).
+        type: The event family, such as ``"ActivityTask"`` (a class attribute).
+    """
+
+    type: ClassVar[str] = "Unknown"
+
+    id: int
+    name: str
+    state: str
+    timestamp: datetime
+    attributes: Mapping[str, Any] = attrs.field(factory=dict)
+    raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            attributes = object.__getattribute__(self, "attributes")
+            name = object.__getattribute__(self, "name")
+        except AttributeError:
+            raise AttributeError(key) from None
+        if key in attributes:
+            return attributes[key]
+        known = EVENT_TYPES.get(name)
+        if known is not None and key in known[2]:
+            return None
+        raise _no_attribute(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Returns one of the event's attributes by its snake_case name.
+
+        Args:
+            key: The attribute, such as ``"activity_id"``.
+            default: What to return when the event does not carry it.
+
+        Returns:
+            The attribute's value, or `default`.
+        """
+        return self.attributes.get(key, default)
+
+    @property
+    def event_type(self) -> str:
+        """SWF's event type (the same as `name`, under SWF's own word)."""
+        return self.name
+
+
+@attrs.frozen
+class WorkflowExecutionEvent(Event):
+    """An event in the life of the execution itself: started, completed, failed, timed out, ..."""
+
+    type: ClassVar[str] = "WorkflowExecution"
+
+
+@attrs.frozen
+class SignalEvent(Event):
+    """A signal received by the execution (``WorkflowExecutionSignaled``)."""
+
+    type: ClassVar[str] = "Signal"
+
+
+@attrs.frozen
+class CancelRequestEvent(Event):
+    """A request to cancel the execution (``WorkflowExecutionCancelRequested``)."""
+
+    type: ClassVar[str] = "CancelRequest"
+
+
+@attrs.frozen
+class DecisionTaskEvent(Event):
+    """An event of a decision task: scheduled, started, completed or timed out."""
+
+    type: ClassVar[str] = "DecisionTask"
+
+
+@attrs.frozen
+class ActivityTaskEvent(Event):
+    """An event of an activity task, from its scheduling to its closing or cancellation."""
+
+    type: ClassVar[str] = "ActivityTask"
+
+
+@attrs.frozen
+class TimerEvent(Event):
+    """An event of a timer: started, fired, canceled, or a failed start or cancel."""
+
+    type: ClassVar[str] = "Timer"
+
+
+@attrs.frozen
+class MarkerEvent(Event):
+    """A marker recorded by a decider, or a failure to record one."""
+
+    type: ClassVar[str] = "Marker"
+
+
+@attrs.frozen
+class ChildWorkflowExecutionEvent(Event):
+    """An event of a child workflow execution started by this execution."""
+
+    type: ClassVar[str] = "ChildWorkflowExecution"
+
+
+@attrs.frozen
+class ExternalWorkflowExecutionEvent(Event):
+    """A signal or cancellation request that this execution sent to another execution."""
+
+    type: ClassVar[str] = "ExternalWorkflowExecution"
+
+
+@attrs.frozen
+class LambdaFunctionEvent(Event):
+    """An event of an AWS Lambda task.
+
+    SWF names the Lambda task's own id and function name ``id`` and ``name``, which would hide the event's
+    id and name; read them as `function_id` and `function_name` (or from `attributes`).
+    """
+
+    type: ClassVar[str] = "LambdaFunction"
+
+    @property
+    def function_id(self) -> str | None:
+        """The Lambda task's id (``id`` in SWF's attributes), when the event carries it."""
+        value = self.attributes.get("id")
+        return None if value is None else str(value)
+
+    @property
+    def function_name(self) -> str | None:
+        """The Lambda function's name or ARN (``name`` in SWF's attributes), when the event carries it."""
+        value = self.attributes.get("name")
+        return None if value is None else str(value)
+
+
+@attrs.frozen
+class UnknownEvent(Event):
+    """An event of a type this version of aioswf does not know; its attributes are still read."""
+
+    type: ClassVar[str] = "Unknown"
+
+
+#: SWF's event types: each maps to (its family's class, the state it leaves its object in, the snake_case
+#: names of the attributes SWF's model defines for it).
+EVENT_TYPES: Mapping[str, tuple[type[Event], str, frozenset[str]]] = {
+    name: (cls, state, frozenset(members.split()))
+    for name, cls, state, members in (
+        (
+            "WorkflowExecutionStarted",
+            WorkflowExecutionEvent,
+            "started",
+            "input execution_start_to_close_timeout task_start_to_close_timeout child_policy task_list"
+            " task_priority workflow_type tag_list continued_execution_run_id parent_workflow_execution"
+            " parent_initiated_event_id lambda_role",
+        ),
+        (
+            "WorkflowExecutionCancelRequested",
+            CancelRequestEvent,
+            "requested",
+            "external_workflow_execution external_initiated_event_id cause",
+        ),
+        (
+            "WorkflowExecutionCompleted",
+            WorkflowExecutionEvent,
+            "completed",
+            "result decision_task_completed_event_id",
+        ),
+        (
+            "CompleteWorkflowExecutionFailed",
+            WorkflowExecutionEvent,
+            "complete_failed",
+            "cause decision_task_completed_event_id",
+        ),
+        (
+            "WorkflowExecutionFailed",
+            WorkflowExecutionEvent,
+            "failed",
+            "reason details decision_task_completed_event_id",
+        ),
+        (
+            "FailWorkflowExecutionFailed",
+            WorkflowExecutionEvent,
+            "fail_failed",
+            "cause decision_task_completed_event_id",
+        ),
+        ("WorkflowExecutionTimedOut", WorkflowExecutionEvent, "timed_out", "timeout_type child_policy"),
+        (
+            "WorkflowExecutionCanceled",
+            WorkflowExecutionEvent,
+            "canceled",
+            "details decision_task_completed_event_id",
+        ),
+        (
+            "CancelWorkflowExecutionFailed",
+            WorkflowExecutionEvent,
+            "cancel_failed",
+            "cause decision_task_completed_event_id",
+        ),
+        (
+            "WorkflowExecutionContinuedAsNew",
+            WorkflowExecutionEvent,
+            "continued_as_new",
+            "input decision_task_completed_event_id new_execution_run_id execution_start_to_close_timeout"
+            " task_list task_priority task_start_to_close_timeout child_policy tag_list workflow_type lambda_role",
+        ),
+        (
+            "ContinueAsNewWorkflowExecutionFailed",
+            WorkflowExecutionEvent,
+            "continue_as_new_failed",
+            "cause decision_task_completed_event_id",
+        ),
+        (
+            "WorkflowExecutionTerminated",
+            WorkflowExecutionEvent,
+            "terminated",
+            "reason details child_policy cause",
+        ),
+        (
+            "DecisionTaskScheduled",
+            DecisionTaskEvent,
+            "scheduled",
+            "task_list task_priority start_to_close_timeout schedule_to_start_timeout",
+        ),
+        ("DecisionTaskStarted", DecisionTaskEvent, "started", "identity scheduled_event_id"),
+        (
+            "DecisionTaskCompleted",
+            DecisionTaskEvent,
+            "completed",
+            "execution_context scheduled_event_id started_event_id task_list task_list_schedule_to_start_timeout",
+        ),
+        (
+            "DecisionTaskTimedOut",
+            DecisionTaskEvent,
+            "timed_out",
+            "timeout_type scheduled_event_id started_event_id",
+        ),
+        (
+            "ActivityTaskScheduled",
+            ActivityTaskEvent,
+            "scheduled",
+            "activity_type activity_id input control schedule_to_start_timeout schedule_to_close_timeout"
+            " start_to_close_timeout task_list task_priority decision_task_completed_event_id heartbeat_timeout",
+        ),
+        (
+            "ScheduleActivityTaskFailed",
+            ActivityTaskEvent,
+            "schedule_failed",
+            "activity_type activity_id cause decision_task_completed_event_id",
+        ),
+        ("ActivityTaskStarted", ActivityTaskEvent, "started", "identity scheduled_event_id"),
+        (
+            "ActivityTaskCompleted",
+            ActivityTaskEvent,
+            "completed",
+            "result scheduled_event_id started_event_id",
+        ),
+        (
+            "ActivityTaskFailed",
+            ActivityTaskEvent,
+            "failed",
+            "reason details scheduled_event_id started_event_id",
+        ),
+        (
+            "ActivityTaskTimedOut",
+            ActivityTaskEvent,
+            "timed_out",
+            "timeout_type scheduled_event_id started_event_id details",
+        ),
+        (
+            "ActivityTaskCanceled",
+            ActivityTaskEvent,
+            "canceled",
+            "details scheduled_event_id started_event_id latest_cancel_requested_event_id",
+        ),
+        (
+            "ActivityTaskCancelRequested",
+            ActivityTaskEvent,
+            "cancel_requested",
+            "decision_task_completed_event_id activity_id",
+        ),
+        (
+            "RequestCancelActivityTaskFailed",
+            ActivityTaskEvent,
+            "request_cancel_failed",
+            "activity_id cause decision_task_completed_event_id",
+        ),
+        (
+            "WorkflowExecutionSignaled",
+            SignalEvent,
+            "received",
+            "signal_name input external_workflow_execution external_initiated_event_id",
+        ),
+        ("MarkerRecorded", MarkerEvent, "recorded", "marker_name details decision_task_completed_event_id"),
+        (
+            "RecordMarkerFailed",
+            MarkerEvent,
+            "record_failed",
+            "marker_name cause decision_task_completed_event_id",
+        ),
+        (
+            "TimerStarted",
+            TimerEvent,
+            "started",
+            "timer_id control start_to_fire_timeout decision_task_completed_event_id",
+        ),
+        ("StartTimerFailed", TimerEvent, "start_failed", "timer_id cause decision_task_completed_event_id"),
+        ("TimerFired", TimerEvent, "fired", "timer_id started_event_id"),
+        (
+            "TimerCanceled",
+            TimerEvent,
+            "canceled",
+            "timer_id started_event_id decision_task_completed_event_id",
+        ),
+        ("CancelTimerFailed", TimerEvent, "cancel_failed", "timer_id cause decision_task_completed_event_id"),
+        (
+            "StartChildWorkflowExecutionInitiated",
+            ChildWorkflowExecutionEvent,
+            "start_initiated",
+            "workflow_id workflow_type control input execution_start_to_close_timeout task_list task_priority"
+            " decision_task_completed_event_id child_policy task_start_to_close_timeout tag_list lambda_role",
+        ),
+        (
+            "StartChildWorkflowExecutionFailed",
+            ChildWorkflowExecutionEvent,
+            "start_failed",
+            "workflow_type cause workflow_id initiated_event_id decision_task_completed_event_id control",
+        ),
+        (
+            "ChildWorkflowExecutionStarted",
+            ChildWorkflowExecutionEvent,
+            "started",
+            "workflow_execution workflow_type initiated_event_id",
+        ),
+        (
+            "ChildWorkflowExecutionCompleted",
+            ChildWorkflowExecutionEvent,
+            "completed",
+            "workflow_execution workflow_type result initiated_event_id started_event_id",
+        ),
+        (
+            "ChildWorkflowExecutionFailed",
+            ChildWorkflowExecutionEvent,
+            "failed",
+            "workflow_execution workflow_type reason details initiated_event_id started_event_id",
+        ),
+        (
+            "ChildWorkflowExecutionTimedOut",
+            ChildWorkflowExecutionEvent,
+            "timed_out",
+            "workflow_execution workflow_type timeout_type initiated_event_id started_event_id",
+        ),
+        (
+            "ChildWorkflowExecutionCanceled",
+            ChildWorkflowExecutionEvent,
+            "canceled",
+            "workflow_execution workflow_type details initiated_event_id started_event_id",
+        ),
+        (
+            "ChildWorkflowExecutionTerminated",
+            ChildWorkflowExecutionEvent,
+            "terminated",
+            "workflow_execution workflow_type initiated_event_id started_event_id",
+        ),
+        (
+            "SignalExternalWorkflowExecutionInitiated",
+            ExternalWorkflowExecutionEvent,
+            "signal_initiated",
+            "workflow_id run_id signal_name input decision_task_completed_event_id control",
+        ),
+        (
+            "SignalExternalWorkflowExecutionFailed",
+            ExternalWorkflowExecutionEvent,
+            "signal_failed",
+            "workflow_id run_id cause initiated_event_id decision_task_completed_event_id control",
+        ),
+        (
+            "ExternalWorkflowExecutionSignaled",
+            ExternalWorkflowExecutionEvent,
+            "signaled",
+            "workflow_execution initiated_event_id",
+        ),
+        (
+            "RequestCancelExternalWorkflowExecutionInitiated",
+            ExternalWorkflowExecutionEvent,
+            "request_cancel_initiated",
+            "workflow_id run_id decision_task_completed_event_id control",
+        ),
+        (
+            "RequestCancelExternalWorkflowExecutionFailed",
+            ExternalWorkflowExecutionEvent,
+            "request_cancel_failed",
+            "workflow_id run_id cause initiated_event_id decision_task_completed_event_id control",
+        ),
+        (
+            "ExternalWorkflowExecutionCancelRequested",
+            ExternalWorkflowExecutionEvent,
+            "cancel_requested",
+            "workflow_execution initiated_event_id",
+        ),
+        (
+            "LambdaFunctionScheduled",
+            LambdaFunctionEvent,
+            "scheduled",
+            "id name control input start_to_close_timeout decision_task_completed_event_id",
+        ),
+        ("LambdaFunctionStarted", LambdaFunctionEvent, "started", "scheduled_event_id"),
+        (
+            "LambdaFunctionCompleted",
+            LambdaFunctionEvent,
+            "completed",
+            "scheduled_event_id started_event_id result",
+        ),
+        (
+            "LambdaFunctionFailed",
+            LambdaFunctionEvent,
+            "failed",
+            "scheduled_event_id started_event_id reason details",
+        ),
+        (
+            "LambdaFunctionTimedOut",
+            LambdaFunctionEvent,
+            "timed_out",
+            "scheduled_event_id started_event_id timeout_type",
+        ),
+        (
+            "ScheduleLambdaFunctionFailed",
+            LambdaFunctionEvent,
+            "schedule_failed",
+            "id name cause decision_task_completed_event_id",
+        ),
+        (
+            "StartLambdaFunctionFailed",
+            LambdaFunctionEvent,
+            "start_failed",
+            "scheduled_event_id cause message",
+        ),
+    )
+}
+
+
+# A function with a class's name: the seed's callers write EventFactory(raw_event) and get an Event.
+def EventFactory(raw_event: Mapping[str, Any]) -> Event:
+    """Builds the `Event` of the right family from one of SWF's raw history events.
+
+    Args:
+        raw_event: A raw event with ``eventId``, ``eventType``, ``eventTimestamp`` (a datetime, or epoch
+            seconds as in SWF's JSON) and its ``<eventType>EventAttributes``.
+
+    Returns:
+        An instance of the event type's family class; an `UnknownEvent` for an event type this version
+        does not know.
+
+    Raises:
+        ValueError: When the raw event lacks its id, type or timestamp, or one of them is malformed.
+    """
+    if not isinstance(raw_event, Mapping):
+        raise ValueError(f"a raw event must be a mapping, not {type(raw_event).__name__}")
+    missing = [key for key in ("eventId", "eventType", "eventTimestamp") if key not in raw_event]
+    if missing:
+        raise ValueError(f"raw event lacks {', '.join(missing)}: {raw_event!r:.200}")
+    name = str(raw_event["eventType"])
+    try:
+        event_id = int(raw_event["eventId"])
+    except (TypeError, ValueError):
+        raise ValueError(f"invalid eventId: {raw_event['eventId']!r}") from None
+    attributes = raw_event.get(event_attributes_key(name))
+    if attributes is None:
+        found = [value for key, value in raw_event.items() if key.endswith("EventAttributes")]
+        attributes = found[0] if len(found) == 1 else {}
+    known = EVENT_TYPES.get(name)
+    cls, state = (known[0], known[1]) if known is not None else (UnknownEvent, "unknown")
+    return cls(
+        id=event_id,
+        name=name,
+        state=state,
+        timestamp=_timestamp(raw_event["eventTimestamp"]),
+        attributes=_snake_keys(attributes) if isinstance(attributes, Mapping) else {},
+        raw=raw_event,
+    )
