@@ -1,0 +1,143 @@
+"""What every model shares: an optional connection, the raw response, and comparison with upstream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+
+import attrs
+
+from aioswf.connection import get_connection
+from aioswf.exceptions import DoesNotExistError
+
+if TYPE_CHECKING:
+    from aioswf.connection import Connection
+
+__all__ = ["BaseModel", "Difference", "ModelDiff", "to_datetime"]
+
+_M = TypeVar("_M", bound="BaseModel")
+
+
+@attrs.frozen
+class Difference:
+    """One attribute whose local value differs from upstream's.
+
+    Attributes:
+        attr: The attribute's name.
+        local: Its value on the local model.
+        upstream: Its value on SWF.
+    """
+
+    attr: str
+    local: Any
+    upstream: Any
+
+    def __repr__(self) -> str:
+        return f"Difference({self.attr!r}, {self.local!r}, {self.upstream!r})"
+
+
+@attrs.frozen(repr=False)
+class ModelDiff(Sequence[Difference]):
+    """The differences between a local model and its upstream version; empty when they agree."""
+
+    differences: tuple[Difference, ...] = ()
+
+    def __repr__(self) -> str:
+        if not self.differences:
+            return "ModelDiff()"
+        inner = ",\n".join(f"    {d!r}" for d in self.differences)
+        return f"ModelDiff(\n{inner}\n)"
+
+    @overload
+    def __getitem__(self, index: int) -> Difference: ...
+    @overload
+    def __getitem__(self, index: slice) -> ModelDiff: ...
+    def __getitem__(self, index: int | slice) -> Difference | ModelDiff:
+        if isinstance(index, slice):
+            return ModelDiff(self.differences[index])
+        return self.differences[index]
+
+    def __len__(self) -> int:
+        return len(self.differences)
+
+    def __iter__(self) -> Iterator[Difference]:
+        return iter(self.differences)
+
+    def attrs(self) -> list[str]:
+        """The names of the attributes that differ."""
+        return [d.attr for d in self.differences]
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """Reads an SWF timestamp (an aware datetime from botocore, or epoch seconds) as an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return datetime.fromtimestamp(float(value), tz=timezone.utc)
+
+
+@attrs.frozen
+class BaseModel:
+    """Base of the SWF models: immutable values with awaitable remote operations.
+
+    Attributes:
+        connection: The connection to use; ``None`` means the one of the enclosing
+            ``async with Connection(...)``.
+        raw: The SWF response the model was built from, if any (not compared, not shown).
+    """
+
+    #: Attributes that `changes` compares with upstream; a local ``None`` means "not specified".
+    _compared: ClassVar[tuple[str, ...]] = ()
+
+    connection: Connection | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
+    raw: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
+
+    def _connection(self, what: str) -> Connection:
+        return get_connection(self.connection, f"{type(self).__name__}.{what}()")
+
+    async def upstream(self: _M) -> _M:
+        """Fetches SWF's current version of this object, as a new model.
+
+        Raises:
+            DoesNotExistError: When the object does not exist on SWF.
+        """
+        raise NotImplementedError
+
+    async def exists(self) -> bool:
+        """Whether the object exists on SWF."""
+        try:
+            await self.upstream()
+        except DoesNotExistError:
+            return False
+        return True
+
+    async def changes(self) -> ModelDiff:
+        """Compares this model with its upstream version, attribute by attribute.
+
+        Attributes left ``None`` locally are not specified, so they are not compared.
+
+        Returns:
+            The differences; an empty `ModelDiff` when the model is synced.
+
+        Raises:
+            DoesNotExistError: When the object does not exist on SWF.
+        """
+        upstream = await self.upstream()
+        return self._diff(upstream)
+
+    def _diff(self, upstream: BaseModel) -> ModelDiff:
+        found = []
+        for name in self._compared:
+            local, remote = getattr(self, name), getattr(upstream, name)
+            if local is not None and local != remote:
+                found.append(Difference(name, local, remote))
+        return ModelDiff(tuple(found))
+
+    async def is_synced(self) -> bool:
+        """Whether the object exists on SWF and agrees with this model on every specified attribute."""
+        try:
+            return not await self.changes()
+        except DoesNotExistError:
+            return False
