@@ -1,0 +1,287 @@
+"""Domains, workflow and activity types, and tags."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aioswf.local.faults import (
+    DomainAlreadyExistsFault,
+    DomainDeprecatedFault,
+    LimitExceededFault,
+    TooManyTagsFault,
+    TypeAlreadyExistsFault,
+    TypeDeprecatedFault,
+    TypeNotDeprecatedFault,
+    UnknownResourceFault,
+    ValidationException,
+)
+from aioswf.local.paging import paged
+from aioswf.local.records import ActivityTypeRecord, DomainRecord, WorkflowTypeRecord
+
+if TYPE_CHECKING:
+    from aioswf.local.engine import Engine
+
+__all__ = ["HANDLERS"]
+
+Json = dict[str, Any]
+MAX_TAGS = 50
+MAX_RETENTION_DAYS = 90
+
+_WORKFLOW_DEFAULTS = (
+    "defaultTaskStartToCloseTimeout",
+    "defaultExecutionStartToCloseTimeout",
+    "defaultTaskList",
+    "defaultTaskPriority",
+    "defaultChildPolicy",
+    "defaultLambdaRole",
+)
+_ACTIVITY_DEFAULTS = (
+    "defaultTaskStartToCloseTimeout",
+    "defaultTaskHeartbeatTimeout",
+    "defaultTaskList",
+    "defaultTaskPriority",
+    "defaultTaskScheduleToStartTimeout",
+    "defaultTaskScheduleToCloseTimeout",
+)
+
+
+def _check_name(name: str, what: str) -> None:
+    if (
+        name != name.strip()
+        or name == "arn"
+        or any(c in name for c in ":/|")
+        or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in name)
+    ):
+        raise ValidationException(f"Invalid {what}: {name!r}")
+
+
+def _check_duration(value: str | None, name: str) -> None:
+    if value is None or value == "NONE":
+        return
+    if not value.isdigit():
+        raise ValidationException(f"Invalid {name}: {value!r} (seconds as an integer string, or NONE)")
+
+
+def _check_priority(value: str | None, name: str) -> None:
+    if value is None:
+        return
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValidationException(f"Invalid {name}: {value!r}") from None
+    if not -(2**31) <= number < 2**31:
+        raise ValidationException(f"Invalid {name}: {value!r} (out of the 32-bit range)")
+
+
+# -- domains ------------------------------------------------------------------------------------
+
+
+def register_domain(engine: Engine, p: Json) -> Json:
+    """``RegisterDomain``."""
+    name = p["name"]
+    _check_name(name, "domain name")
+    retention = p["workflowExecutionRetentionPeriodInDays"]
+    if retention != "NONE" and (not retention.isdigit() or int(retention) > MAX_RETENTION_DAYS):
+        raise ValidationException(
+            f"Invalid workflowExecutionRetentionPeriodInDays: {retention!r} (0 to {MAX_RETENTION_DAYS}, or NONE)"
+        )
+    if name in engine.domains:
+        raise DomainAlreadyExistsFault(name)
+    tags = _tags(p.get("tags", []))
+    engine.domains[name] = DomainRecord(
+        name=name,
+        description=p.get("description"),
+        retention_days=retention,
+        arn=f"arn:aws:swf:{engine.region}:{engine.account_id}:/domain/{name}",
+        tags=tags,
+    )
+    return {}
+
+
+def _tags(tags: list[Json]) -> dict[str, str]:
+    result = {tag["key"]: tag.get("value", "") for tag in tags}
+    if len(result) > MAX_TAGS:
+        raise TooManyTagsFault(f"A resource can have at most {MAX_TAGS} tags")
+    return result
+
+
+def describe_domain(engine: Engine, p: Json) -> Json:
+    """``DescribeDomain``."""
+    domain = engine.domain(p["name"])
+    return {
+        "domainInfo": domain.info(),
+        "configuration": {"workflowExecutionRetentionPeriodInDays": domain.retention_days},
+    }
+
+
+def deprecate_domain(engine: Engine, p: Json) -> Json:
+    """``DeprecateDomain``."""
+    domain = engine.domain(p["name"])
+    if domain.status == "DEPRECATED":
+        raise DomainDeprecatedFault(domain.name)
+    domain.status = "DEPRECATED"
+    return {}
+
+
+def undeprecate_domain(engine: Engine, p: Json) -> Json:
+    """``UndeprecateDomain``."""
+    domain = engine.domain(p["name"])
+    if domain.status == "REGISTERED":
+        raise DomainAlreadyExistsFault(domain.name)
+    domain.status = "REGISTERED"
+    return {}
+
+
+def list_domains(engine: Engine, p: Json) -> Json:
+    """``ListDomains`` (by name, ascending unless ``reverseOrder``)."""
+    status = p["registrationStatus"]
+    domains = sorted((d for d in engine.domains.values() if d.status == status), key=lambda d: d.name)
+    if p.get("reverseOrder"):
+        domains.reverse()
+    return paged("domainInfos", [d.info() for d in domains], p, f"ListDomains/{status}")
+
+
+def _domain_by_arn(engine: Engine, arn: str) -> DomainRecord:
+    prefix = f"arn:aws:swf:{engine.region}:{engine.account_id}:/domain/"
+    domain = engine.domains.get(arn[len(prefix) :]) if arn.startswith(prefix) else None
+    if domain is None:
+        raise UnknownResourceFault(f"Unknown resource: {arn}")
+    return domain
+
+
+def tag_resource(engine: Engine, p: Json) -> Json:
+    """``TagResource``."""
+    domain = _domain_by_arn(engine, p["resourceArn"])
+    merged = {**domain.tags, **_tags(p["tags"])}
+    if len(merged) > MAX_TAGS:
+        raise TooManyTagsFault(f"A resource can have at most {MAX_TAGS} tags")
+    domain.tags = merged
+    return {}
+
+
+def untag_resource(engine: Engine, p: Json) -> Json:
+    """``UntagResource``."""
+    domain = _domain_by_arn(engine, p["resourceArn"])
+    for key in p["tagKeys"]:
+        domain.tags.pop(key, None)
+    return {}
+
+
+def list_tags_for_resource(engine: Engine, p: Json) -> Json:
+    """``ListTagsForResource``."""
+    domain = _domain_by_arn(engine, p["resourceArn"])
+    return {"tags": [{"key": key, "value": value} for key, value in domain.tags.items()]}
+
+
+# -- types --------------------------------------------------------------------------------------
+
+
+def _types(engine: Engine, p: Json, kind: str) -> dict[tuple[str, str], Any]:
+    domain = engine.domain(p["domain"])
+    return domain.workflow_types if kind == "workflow" else domain.activity_types
+
+
+def _type(engine: Engine, p: Json, kind: str) -> Any:
+    ref = p[f"{kind}Type"]
+    found = _types(engine, p, kind).get((ref["name"], ref["version"]))
+    if found is None:
+        raise UnknownResourceFault(
+            f"Unknown type: {kind.capitalize()}Type=[name={ref['name']}, version={ref['version']}]"
+        )
+    return found
+
+
+def _register(engine: Engine, p: Json, kind: str) -> Json:
+    domain = engine.domain(p["domain"], registered=True)
+    name, version = p["name"], p["version"]
+    _check_name(name, "type name")
+    _check_name(version, "type version")
+    defaults = _WORKFLOW_DEFAULTS if kind == "workflow" else _ACTIVITY_DEFAULTS
+    configuration = {key: p[key] for key in defaults if key in p}
+    for key, value in configuration.items():
+        if key.endswith("Timeout"):
+            _check_duration(value, key)
+    _check_priority(configuration.get("defaultTaskPriority"), "defaultTaskPriority")
+    types: dict[tuple[str, str], Any] = domain.workflow_types if kind == "workflow" else domain.activity_types
+    if (name, version) in types:
+        raise TypeAlreadyExistsFault(f"{kind.capitalize()}Type=[name={name}, version={version}]")
+    if len(types) >= 10000:
+        raise LimitExceededFault("Too many types in the domain")
+    cls = WorkflowTypeRecord if kind == "workflow" else ActivityTypeRecord
+    types[(name, version)] = cls(name, version, p.get("description"), engine.now(), configuration)
+    return {}
+
+
+def _describe(engine: Engine, p: Json, kind: str) -> Json:
+    found = _type(engine, p, kind)
+    return {"typeInfo": found.info(), "configuration": dict(found.configuration)}
+
+
+def _deprecate(engine: Engine, p: Json, kind: str) -> Json:
+    found = _type(engine, p, kind)
+    if found.status == "DEPRECATED":
+        raise TypeDeprecatedFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
+    found.status = "DEPRECATED"
+    found.deprecation = engine.now()
+    return {}
+
+
+def _undeprecate(engine: Engine, p: Json, kind: str) -> Json:
+    found = _type(engine, p, kind)
+    if found.status == "REGISTERED":
+        raise TypeAlreadyExistsFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
+    found.status = "REGISTERED"
+    found.deprecation = None
+    return {}
+
+
+def _delete(engine: Engine, p: Json, kind: str) -> Json:
+    found = _type(engine, p, kind)
+    if found.status != "DEPRECATED":
+        raise TypeNotDeprecatedFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
+    del _types(engine, p, kind)[(found.name, found.version)]
+    return {}
+
+
+def _list(engine: Engine, p: Json, kind: str) -> Json:
+    status = p["registrationStatus"]
+    name = p.get("name")
+    found = sorted(
+        (
+            t
+            for t in _types(engine, p, kind).values()
+            if t.status == status and (name is None or t.name == name)
+        ),
+        key=lambda t: (t.name, t.version),
+    )
+    if p.get("reverseOrder"):
+        found.reverse()
+    scope = f"List{kind}Types/{p['domain']}/{status}/{name or ''}"
+    return paged("typeInfos", [t.info() for t in found], p, scope)
+
+
+def _bind(function: Any, kind: str) -> Any:
+    def handler(engine: Engine, p: Json) -> Json:
+        result: Json = function(engine, p, kind)
+        return result
+
+    return handler
+
+
+HANDLERS: dict[str, Any] = {
+    "RegisterDomain": register_domain,
+    "DescribeDomain": describe_domain,
+    "DeprecateDomain": deprecate_domain,
+    "UndeprecateDomain": undeprecate_domain,
+    "ListDomains": list_domains,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
+    "ListTagsForResource": list_tags_for_resource,
+}
+for _kind, _prefix in (("workflow", "Workflow"), ("activity", "Activity")):
+    HANDLERS[f"Register{_prefix}Type"] = _bind(_register, _kind)
+    HANDLERS[f"Describe{_prefix}Type"] = _bind(_describe, _kind)
+    HANDLERS[f"Deprecate{_prefix}Type"] = _bind(_deprecate, _kind)
+    HANDLERS[f"Undeprecate{_prefix}Type"] = _bind(_undeprecate, _kind)
+    HANDLERS[f"Delete{_prefix}Type"] = _bind(_delete, _kind)
+    HANDLERS[f"List{_prefix}Types"] = _bind(_list, _kind)

@@ -1,0 +1,229 @@
+"""Ways to run the local SWF server: in the current event loop, or in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from aioswf.local.clock import Clock
+from aioswf.local.engine import Engine, LambdaFunction
+from aioswf.local.server import ResponseChecker, build_app
+
+if TYPE_CHECKING:
+    from aioswf.connection import Connection
+
+__all__ = ["LocalSWF", "LocalSWFThread"]
+
+CHECK_ENV = "AIOSWF_LOCAL_CHECK_RESPONSES"
+
+
+class LocalSWF:
+    """A local SWF server on 127.0.0.1, served from the running event loop.
+
+    ``async with LocalSWF() as local:`` starts it on a free port; ``local.endpoint_url`` is the URL
+    to give any SWF client, and ``local.connection()`` returns a ready (unopened)
+    :class:`aioswf.Connection` to it.
+
+    Args:
+        host: The address to listen on.
+        port: The port (0: a free one).
+        clock: The clock of timers and timeouts (default: real time).
+        poll_wait: How long a long poll waits for a task, in real seconds (SWF: 60).
+        check_responses: Check every response against botocore's output shape and answer HTTP 500
+            on any departure (default: on when the ``AIOSWF_LOCAL_CHECK_RESPONSES`` environment
+            variable is ``1``).
+        lambda_functions: Python callables standing in for Lambda functions, by function name.
+        region: The region in domain ARNs and in :meth:`connection`.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Clock | None = None,
+        poll_wait: float = 60.0,
+        check_responses: bool | None = None,
+        lambda_functions: dict[str, LambdaFunction] | None = None,
+        region: str = "us-east-1",
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.region = region
+        self.engine = Engine(
+            clock=clock, poll_wait=poll_wait, region=region, lambda_functions=lambda_functions
+        )
+        if check_responses is None:
+            check_responses = os.environ.get(CHECK_ENV, "") == "1"
+        self.checker = ResponseChecker() if check_responses else None
+        self._runner: web.AppRunner | None = None
+        self._state = "unopened"
+
+    @property
+    def clock(self) -> Clock:
+        """The clock the server reads time from."""
+        return self.engine.clock
+
+    @property
+    def violations(self) -> list[str]:
+        """Every departure from the output shapes found so far (with ``check_responses``)."""
+        return self.checker.violations if self.checker is not None else []
+
+    @property
+    def endpoint_url(self) -> str:
+        """The server's URL, e.g. ``http://127.0.0.1:50123``.
+
+        Raises:
+            RuntimeError: If the server is not running.
+        """
+        if self._state != "open":
+            raise RuntimeError("the local SWF server is not running")
+        return f"http://{self.host}:{self.port}"
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Return the keyword arguments for ``session.create_client("swf", **kwargs)``."""
+        return {
+            "endpoint_url": self.endpoint_url,
+            "region_name": self.region,
+            "aws_access_key_id": "testing",
+            "aws_secret_access_key": "testing",
+        }
+
+    def connection(self) -> Connection:
+        """Return an unopened :class:`aioswf.Connection` to this server (use it with ``async with``)."""
+        from aioswf.connection import Connection
+
+        return Connection(**self.client_kwargs())
+
+    async def start(self) -> None:
+        """Start serving.
+
+        Raises:
+            RuntimeError: If the server was already started.
+        """
+        if self._state != "unopened":
+            raise RuntimeError(f"cannot start a local SWF server that is {self._state}")
+        await self.engine.start()
+        runner = web.AppRunner(build_app(self.engine, self.checker), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            await self.engine.stop()
+            raise
+        self._runner = runner
+        server = site._server
+        assert server is not None
+        assert isinstance(server, asyncio.base_events.Server)
+        self.port = server.sockets[0].getsockname()[1]
+        self._state = "open"
+
+    async def stop(self) -> None:
+        """Stop serving (idempotent). Waiting long polls are answered empty."""
+        if self._state != "open":
+            self._state = "closed"
+            return
+        self._state = "closed"
+        assert self._runner is not None
+        await self._runner.cleanup()
+        await self.engine.stop()
+
+    async def __aenter__(self) -> LocalSWF:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+
+class LocalSWFThread:
+    """The local SWF server in a background thread, for code that is not async.
+
+    ``with LocalSWFThread() as local:`` starts it; ``local.endpoint_url`` works with boto3.
+    Takes the same keyword arguments as :class:`LocalSWF`.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._kwargs = kwargs
+        self._local: LocalSWF | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def server(self) -> LocalSWF:
+        """The :class:`LocalSWF` running in the thread.
+
+        Raises:
+            RuntimeError: If the thread is not running.
+        """
+        if self._local is None:
+            raise RuntimeError("the local SWF thread is not running")
+        return self._local
+
+    @property
+    def endpoint_url(self) -> str:
+        """The server's URL."""
+        return self.server.endpoint_url
+
+    @property
+    def clock(self) -> Clock:
+        """The server's clock (a :class:`ManualClock` may be advanced from any thread)."""
+        return self.server.clock
+
+    def start(self) -> None:
+        """Start the thread and wait until the server listens.
+
+        Raises:
+            RuntimeError: If already started.
+        """
+        if self._thread is not None:
+            raise RuntimeError("the local SWF thread was already started")
+        self._thread = threading.Thread(target=self._run, name="aioswf-local", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as error:  # handed to the starting thread
+            self._error = error
+            self._ready.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        async with LocalSWF(**self._kwargs) as local:
+            self._local = local
+            self._ready.set()
+            await self._stopping.wait()
+
+    def stop(self) -> None:
+        """Stop the server and join the thread (idempotent)."""
+        if self._thread is None or self._loop is None or self._stopping is None:
+            return
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stopping.set)
+            self._thread.join()
+
+    def __enter__(self) -> LocalSWFThread:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,210 @@
+"""Operations on workflow executions: start, signal, cancel, terminate, describe, history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aioswf.local.faults import (
+    DefaultUndefinedFault,
+    TypeDeprecatedFault,
+    UnknownResourceFault,
+    ValidationException,
+    WorkflowExecutionAlreadyStartedFault,
+)
+from aioswf.local.lifecycle import (
+    MissingDefault,
+    add_event,
+    request_decision,
+    resolve_start,
+    start_execution,
+    terminate,
+)
+from aioswf.local.paging import paged
+from aioswf.local.records import DomainRecord, ExecutionRecord
+from aioswf.local.registry import _check_duration, _check_name, _check_priority
+
+if TYPE_CHECKING:
+    from aioswf.local.engine import Engine
+
+__all__ = ["HANDLERS", "find_execution", "open_execution"]
+
+Json = dict[str, Any]
+MAX_TAGS = 5
+
+
+def open_execution(domain: DomainRecord, workflow_id: str, run_id: str | None) -> ExecutionRecord:
+    """Return the open execution ``workflow_id`` (of ``run_id`` when given).
+
+    Raises:
+        UnknownResourceFault: If no such execution is open.
+    """
+    execution = domain.open_executions.get(workflow_id)
+    if execution is None or (run_id and execution.run_id != run_id):
+        raise UnknownResourceFault(
+            f"Unknown execution: WorkflowExecution=[workflowId={workflow_id}, runId={run_id}]"
+        )
+    return execution
+
+
+def find_execution(domain: DomainRecord, ref: Json) -> ExecutionRecord:
+    """Return an execution, open or closed (and still retained), by ``{workflowId, runId}``.
+
+    Raises:
+        UnknownResourceFault: If the domain holds no such execution.
+    """
+    execution = domain.runs.get((ref["workflowId"], ref["runId"]))
+    if execution is None:
+        raise UnknownResourceFault(
+            f"Unknown execution: WorkflowExecution=[workflowId={ref['workflowId']}, runId={ref['runId']}]"
+        )
+    return execution
+
+
+def check_start_settings(settings: Json) -> None:
+    """Validate the explicit settings of a start, child start or continue-as-new.
+
+    Raises:
+        ValidationException: On a malformed duration, priority or tag list.
+    """
+    for key in ("executionStartToCloseTimeout", "taskStartToCloseTimeout"):
+        _check_duration(settings.get(key), key)
+    if settings.get("executionStartToCloseTimeout") == "NONE":
+        raise ValidationException("executionStartToCloseTimeout cannot be NONE")
+    _check_priority(settings.get("taskPriority"), "taskPriority")
+    if len(settings.get("tagList") or []) > MAX_TAGS:
+        raise ValidationException(f"tagList may hold at most {MAX_TAGS} tags")
+    if settings.get("taskList"):
+        _check_name(settings["taskList"]["name"], "task list name")
+
+
+def start_workflow_execution(engine: Engine, p: Json) -> Json:
+    """``StartWorkflowExecution``."""
+    domain = engine.domain(p["domain"], registered=True)
+    _check_name(p["workflowId"], "workflowId")
+    ref = p["workflowType"]
+    workflow_type = domain.workflow_types.get((ref["name"], ref["version"]))
+    if workflow_type is None:
+        raise UnknownResourceFault(
+            f"Unknown type: WorkflowType=[name={ref['name']}, version={ref['version']}]"
+        )
+    if workflow_type.status != "REGISTERED":
+        raise TypeDeprecatedFault(f"WorkflowType=[name={ref['name']}, version={ref['version']}]")
+    check_start_settings(p)
+    if p["workflowId"] in domain.open_executions:
+        raise WorkflowExecutionAlreadyStartedFault(f"Already Started: workflowId={p['workflowId']}")
+    try:
+        resolved = resolve_start(workflow_type, p)
+    except MissingDefault as missing:
+        raise DefaultUndefinedFault(f"No default value for {missing.setting}") from None
+    execution = start_execution(
+        engine, domain, workflow_type, p["workflowId"], resolved, input=p.get("input"), tags=p.get("tagList")
+    )
+    return {"runId": execution.run_id}
+
+
+def signal_workflow_execution(engine: Engine, p: Json) -> Json:
+    """``SignalWorkflowExecution``."""
+    execution = open_execution(engine.domain(p["domain"]), p["workflowId"], p.get("runId"))
+    signal(engine, execution, p["signalName"], p.get("input"))
+    return {}
+
+
+def signal(
+    engine: Engine,
+    execution: ExecutionRecord,
+    name: str,
+    input: str | None,
+    source: ExecutionRecord | None = None,
+    initiated_event_id: int = 0,
+) -> None:
+    """Record ``WorkflowExecutionSignaled`` and wake the decider."""
+    attributes: Json = {"signalName": name}
+    if input is not None:
+        attributes["input"] = input
+    if source is not None:
+        attributes["externalWorkflowExecution"] = source.ref
+        attributes["externalInitiatedEventId"] = initiated_event_id
+    add_event(engine, execution, "WorkflowExecutionSignaled", attributes)
+    request_decision(engine, execution)
+
+
+def request_cancel(
+    engine: Engine,
+    execution: ExecutionRecord,
+    source: ExecutionRecord | None = None,
+    initiated_event_id: int = 0,
+) -> None:
+    """Record ``WorkflowExecutionCancelRequested`` and wake the decider."""
+    attributes: Json = {}
+    if source is not None:
+        attributes["externalWorkflowExecution"] = source.ref
+        attributes["externalInitiatedEventId"] = initiated_event_id
+    execution.cancel_requested = True
+    add_event(engine, execution, "WorkflowExecutionCancelRequested", attributes)
+    request_decision(engine, execution)
+
+
+def request_cancel_workflow_execution(engine: Engine, p: Json) -> Json:
+    """``RequestCancelWorkflowExecution``."""
+    execution = open_execution(engine.domain(p["domain"]), p["workflowId"], p.get("runId"))
+    request_cancel(engine, execution)
+    return {}
+
+
+def terminate_workflow_execution(engine: Engine, p: Json) -> Json:
+    """``TerminateWorkflowExecution``."""
+    execution = open_execution(engine.domain(p["domain"]), p["workflowId"], p.get("runId"))
+    terminate(
+        engine, execution, reason=p.get("reason"), details=p.get("details"), child_policy=p.get("childPolicy")
+    )
+    return {}
+
+
+def describe_workflow_execution(engine: Engine, p: Json) -> Json:
+    """``DescribeWorkflowExecution``."""
+    execution = find_execution(engine.domain(p["domain"]), p["execution"])
+    configuration: Json = {
+        "taskStartToCloseTimeout": execution.task_timeout,
+        "executionStartToCloseTimeout": execution.execution_timeout,
+        "taskList": {"name": execution.task_list},
+        "childPolicy": execution.child_policy,
+    }
+    if execution.task_priority is not None:
+        configuration["taskPriority"] = execution.task_priority
+    if execution.lambda_role is not None:
+        configuration["lambdaRole"] = execution.lambda_role
+    open_decisions = 1 if execution.decision is not None else 0
+    result: Json = {
+        "executionInfo": execution.info(),
+        "executionConfiguration": configuration,
+        "openCounts": {
+            "openActivityTasks": len(execution.activities),
+            "openDecisionTasks": open_decisions,
+            "openTimers": len(execution.timers),
+            "openChildWorkflowExecutions": len(execution.children),
+            "openLambdaFunctions": len(execution.lambdas),
+        },
+    }
+    if execution.latest_activity_timestamp is not None:
+        result["latestActivityTaskTimestamp"] = execution.latest_activity_timestamp
+    if execution.latest_context is not None:
+        result["latestExecutionContext"] = execution.latest_context
+    return result
+
+
+def get_workflow_execution_history(engine: Engine, p: Json) -> Json:
+    """``GetWorkflowExecutionHistory``."""
+    execution = find_execution(engine.domain(p["domain"]), p["execution"])
+    events = execution.events[::-1] if p.get("reverseOrder") else execution.events
+    scope = f"History/{execution.run_id}/{bool(p.get('reverseOrder'))}"
+    return paged("events", events, p, scope)
+
+
+HANDLERS: dict[str, Any] = {
+    "StartWorkflowExecution": start_workflow_execution,
+    "SignalWorkflowExecution": signal_workflow_execution,
+    "RequestCancelWorkflowExecution": request_cancel_workflow_execution,
+    "TerminateWorkflowExecution": terminate_workflow_execution,
+    "DescribeWorkflowExecution": describe_workflow_execution,
+    "GetWorkflowExecutionHistory": get_workflow_execution_history,
+}
