@@ -1,0 +1,506 @@
+"""`Actor`: the lifecycle every decider and activity worker shares.
+
+An actor long-polls one task list and hands each task it gets to a handler, as tasks of one anyio task
+group, so many actors share one event loop. Its life::
+
+    IDLE --start()/run()--> RUNNING --stop()--> STOPPING --> STOPPED
+
+Stopping is graceful: no new poll starts, the poll in flight is abandoned (or, with ``finish_polls=True``,
+allowed to return within the grace period and its task handled), in-flight tasks get ``grace`` seconds to
+finish, then their handlers are cancelled and the tasks reported to SWF (an activity task is failed or
+canceled; a decision task, which SWF has no way to fail, is left to its start-to-close timeout, after which
+SWF schedules a new one). Only then is the actor STOPPED.
+
+A note on abandoned polls: SWF may hand a task to a long poll in the instant the actor drops it. Such a
+task is never seen by the actor; SWF times it out (start-to-close) and the workflow goes on from there.
+Give activity types a start-to-close timeout that bounds this, or stop with ``finish_polls=True`` and a
+grace period above the poll's 60 seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import math
+import os
+import socket
+import threading
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import anyio
+import attrs
+
+from aioswf import validation
+from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
+from aioswf.connection import get_connection
+from aioswf.exceptions import (
+    DoesNotExistError,
+    DomainDeprecatedError,
+    InvalidRequestError,
+    OperationNotPermittedError,
+    SWFError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+
+    from aioswf.connection import Connection
+    from aioswf.models.domain import Domain
+
+__all__ = ["DEFAULT_GRACE", "Actor", "ActorState", "ActorStateError", "default_identity"]
+
+logger = logging.getLogger("aioswf.actors")
+
+#: Seconds in-flight tasks get to finish when an actor stops.
+DEFAULT_GRACE = 30.0
+#: Seconds an actor keeps trying to report its cancelled tasks to SWF once the grace period is over.
+REPORT_TIMEOUT = 10.0
+
+_T = TypeVar("_T")
+_A = TypeVar("_A", bound="Actor[Any]")
+
+# Errors after which polling again cannot help: the actor is misconfigured.
+_FATAL = (
+    ValidationError,
+    DoesNotExistError,
+    InvalidRequestError,
+    OperationNotPermittedError,
+    DomainDeprecatedError,
+)
+
+
+class ActorState(enum.Enum):
+    """Where an actor is in its life; it runs once."""
+
+    IDLE = "idle"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
+class ActorStateError(SWFError, RuntimeError):
+    """An actor was started twice, or started again after it stopped."""
+
+
+def default_identity() -> str:
+    """The identity an actor gives SWF unless told otherwise: ``hostname:pid``.
+
+    Returns:
+        The identity, at most 256 characters.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}"[-256:]
+
+
+class StopReason(enum.Enum):
+    """Why a task's handler was cancelled (private to the actors)."""
+
+    STOP = "the actor stopped before the handler finished"
+    CANCEL_REQUESTED = "SWF asked for the task to be canceled"
+    GONE = "SWF no longer knows the task (it timed out or its execution closed)"
+
+
+@attrs.define(eq=False)
+class InFlight:
+    """One task being handled: the scopes stop() and heartbeats cancel (private to the actors).
+
+    Attributes:
+        ref: The task token's short digest, for logs.
+        handler_scope: Wraps the user's handler; cancelled when the task must stop.
+        report_scope: Wraps the answer to SWF; given a deadline once the grace period is over.
+        reason: Why the handler was cancelled, once it was.
+        stop_event: Set when the handler should stop; threaded handlers, which cannot be cancelled, read it.
+    """
+
+    ref: str
+    handler_scope: anyio.CancelScope = attrs.field(factory=anyio.CancelScope)
+    report_scope: anyio.CancelScope = attrs.field(factory=anyio.CancelScope)
+    reason: StopReason | None = None
+    stop_event: threading.Event = attrs.field(factory=threading.Event)
+
+    def ask_to_stop(self, reason: StopReason) -> None:
+        """Asks the handler to stop without cancelling it, remembering the first reason given."""
+        if self.reason is None:
+            self.reason = reason
+        self.stop_event.set()
+
+    def cancel(self, reason: StopReason) -> None:
+        """Cancels the handler, remembering the first reason given."""
+        self.ask_to_stop(reason)
+        self.handler_scope.cancel()
+
+
+class Actor(Generic[_T]):
+    """Base class of `Decider` and `ActivityWorker`: polls a task list and handles tasks until stopped.
+
+    Use it as an async context manager (started on entry, stopped gracefully on exit), or call `start` and
+    `stop`, or await `run` (which returns once the actor is stopped). Many actors share one event loop; see
+    `aioswf.actors.run`.
+
+    Args:
+        domain: The domain (a `Domain` model, or its name).
+        task_list: The task list to poll.
+        identity: Who polls, as recorded in the history (default: ``hostname:pid``).
+        connection: The connection to use (default: the one open in the context that starts the actor).
+        max_concurrent: How many tasks are handled at once; the actor polls only when one of these slots
+            is free.
+        backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
+        finish_polls: On stop, let the poll in flight return within the grace period (and handle its
+            task) instead of abandoning it.
+
+    Raises:
+        ValidationError: When the task list or identity breaks SWF's limits.
+    """
+
+    def __init__(
+        self,
+        domain: Domain | str,
+        task_list: str,
+        *,
+        identity: str | None = None,
+        connection: Connection | None = None,
+        max_concurrent: int = 10,
+        backoff: Backoff | None = None,
+        finish_polls: bool = False,
+    ) -> None:
+        self.domain = domain
+        self.domain_name: str = str(getattr(domain, "name", domain))
+        validation.check_name(self.domain_name, "domain")
+        self.task_list = validation.check_name(task_list, "task_list")
+        self.identity: str = validation.check_identity(identity, "identity") or default_identity()
+        if isinstance(max_concurrent, bool) or not isinstance(max_concurrent, int) or max_concurrent < 1:
+            raise ValidationError(
+                f"max_concurrent must be a whole number of at least 1, got {max_concurrent!r}",
+                argument="max_concurrent",
+                limit="at least 1",
+            )
+        self.max_concurrent = max_concurrent
+        self.backoff = backoff or Backoff()
+        self.finish_polls = finish_polls
+        self._connection_arg = connection
+        self._connection: Connection | None = None
+        self._state = ActorState.IDLE
+        self._error: BaseException | None = None
+        self._in_flight: dict[int, InFlight] = {}
+        self._free_slots = max_concurrent
+        self._deadline = math.inf
+        self._expired = False
+        self._task: asyncio.Task[None] | None = None
+        self._claimed = False
+        self._poll_scope = anyio.CancelScope()
+        self._poll_done = False
+        # asyncio's events bind to no loop until awaited, so the actor can be built anywhere.
+        self._wakeup = asyncio.Event()
+        self._slot_freed = asyncio.Event()
+        self._running = asyncio.Event()
+        self._stopped = asyncio.Event()
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} domain={self.domain_name!r} task_list={self.task_list!r} "
+            f"state={self._state.value} in_flight={len(self._in_flight)}>"
+        )
+
+    @property
+    def state(self) -> ActorState:
+        """Whether the actor is idle, running, stopping or stopped."""
+        return self._state
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the actor is running (polling, or handling tasks)."""
+        return self._state is ActorState.RUNNING
+
+    @property
+    def in_flight(self) -> int:
+        """How many tasks the actor is handling now."""
+        return len(self._in_flight)
+
+    @property
+    def error(self) -> BaseException | None:
+        """The error that stopped the actor, if one did."""
+        return self._error
+
+    @property
+    def connection(self) -> Connection:
+        """The connection the actor uses.
+
+        Raises:
+            NoConnectionError: When none was given and none is open in this context.
+        """
+        if self._connection is None:
+            self._connection = get_connection(self._connection_arg, f"{type(self).__name__}")
+        return self._connection
+
+    # Lifecycle -------------------------------------------------------------------------------------------
+
+    def _claim(self) -> None:
+        if self._state is ActorState.STOPPED:
+            raise ActorStateError(f"{self!r} has stopped; an actor runs once: create a new one")
+        if self._claimed:
+            raise ActorStateError(f"{self!r} was started already")
+        self._connection = get_connection(self._connection_arg, f"{type(self).__name__}.run()")
+        self._claimed = True
+
+    async def start(self) -> None:
+        """Launches the actor as a task on the running event loop and returns once it is running.
+
+        Raises:
+            ActorStateError: When the actor was started before.
+            NoConnectionError: When no connection was given and none is open in this context.
+        """
+        self._claim()
+        self._task = asyncio.get_running_loop().create_task(
+            self._run_logged(), name=f"aioswf {type(self).__name__} {self.task_list}"
+        )
+        await self._running.wait()
+
+    async def _run_logged(self) -> None:
+        try:
+            await self._run()
+        except Exception:
+            # Kept in `error`, raised by wait() and `async with`; logged so that it is never lost.
+            logger.exception("%r stopped on an error", self)
+
+    async def run(self) -> None:
+        """Runs the actor until it is stopped, then returns.
+
+        Raises:
+            ActorStateError: When the actor was started before.
+            NoConnectionError: When no connection was given and none is open in this context.
+            SWFError: What made the actor stop, when polling hit an error that retrying cannot fix
+                (an unknown domain, invalid credentials for the operation, ...). In-flight tasks were
+                still stopped gracefully first.
+        """
+        self._claim()
+        await self._run()
+
+    async def _run(self) -> None:
+        if self._state is not ActorState.IDLE:
+            # stop() came before the task got to run.
+            self._running.set()
+            self._stopped.set()
+            return
+        self._state = ActorState.RUNNING
+        self._running.set()
+        logger.info("%r started (identity %s)", self, self.identity)
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._poll_loop, group)
+                await self._supervise()
+        except Exception as error:
+            if self._error is None:
+                self._error = error
+            raise
+        finally:
+            self._state = ActorState.STOPPED
+            self._stopped.set()
+            logger.info("%r stopped", self)
+        if self._error is not None:
+            raise self._error
+
+    async def _supervise(self) -> None:
+        """Waits for stop(), then for in-flight tasks, cancelling them once the deadline passes."""
+        while self._state is ActorState.RUNNING:
+            await self._wait_for_wakeup(math.inf)
+        logger.info("%r stopping: %d task(s) in flight", self, len(self._in_flight))
+        if not self.finish_polls:
+            self._poll_scope.cancel()
+        while (self._in_flight or not self._poll_done) and anyio.current_time() < self._deadline:
+            await self._wait_for_wakeup(self._deadline)
+        self._expire()
+
+    def _expire(self) -> None:
+        self._expired = True
+        self._poll_scope.cancel()
+        report_deadline = anyio.current_time() + REPORT_TIMEOUT
+        for record in self._in_flight.values():
+            record.report_scope.deadline = min(record.report_scope.deadline, report_deadline)
+            record.cancel(StopReason.STOP)
+
+    async def _wait_for_wakeup(self, deadline: float) -> None:
+        with anyio.CancelScope(deadline=deadline):
+            await self._wakeup.wait()
+        self._wakeup.clear()
+
+    def _wake(self) -> None:
+        self._wakeup.set()
+
+    async def stop(self, grace: float = DEFAULT_GRACE) -> None:
+        """Stops the actor gracefully and returns once it is stopped.
+
+        No new poll starts; in-flight tasks get `grace` seconds to finish, then their handlers are
+        cancelled and the tasks reported to SWF. Stopping twice is fine (a shorter grace given later
+        wins); stopping an actor that never started just marks it stopped.
+
+        Args:
+            grace: Seconds in-flight tasks get to finish.
+        """
+        if self._state is ActorState.IDLE and not self._claimed:
+            self._state = ActorState.STOPPED
+            return
+        self._deadline = min(self._deadline, anyio.current_time() + max(0.0, grace))
+        if self._state is ActorState.RUNNING:
+            self._state = ActorState.STOPPING
+        elif self._state is ActorState.IDLE:
+            # Started, but its task has not run yet: it will see STOPPED and end at once.
+            self._state = ActorState.STOPPED
+        self._wake()
+        await self._stopped.wait()
+
+    async def wait(self) -> None:
+        """Waits until the actor is stopped.
+
+        Raises:
+            SWFError: What made the actor stop, when it stopped on an error.
+        """
+        if self._claimed:
+            await self._stopped.wait()
+        if self._error is not None:
+            raise self._error
+
+    async def __aenter__(self: _A) -> _A:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+        if exc is None and self._error is not None and isinstance(self._error, Exception):
+            raise self._error
+
+    # Polling ---------------------------------------------------------------------------------------------
+
+    async def _poll_loop(self, group: TaskGroup) -> None:
+        streak = FailureStreak(f"{type(self).__name__} polling {self.domain_name}/{self.task_list}", logger)
+        try:
+            with self._poll_scope:
+                while self._state is ActorState.RUNNING:
+                    while self._free_slots == 0:
+                        await self._slot_freed.wait()
+                        self._slot_freed.clear()
+                    if self._state is not ActorState.RUNNING:
+                        break
+                    self._free_slots -= 1
+                    try:
+                        task = await self._poll_task()
+                    except SWFError as error:
+                        self._release_slot()
+                        if isinstance(error, _FATAL):
+                            self._fail(error)
+                            return
+                        failures = streak.failed(error)
+                        if not is_transient(error) and failures == 1:
+                            logger.error("%r: unexpected error while polling: %r", self, error)
+                        await anyio.sleep(self.backoff.delay(failures))
+                        continue
+                    except anyio.get_cancelled_exc_class():
+                        self._release_slot()
+                        raise
+                    except Exception as error:
+                        self._release_slot()
+                        self._fail(error)
+                        return
+                    streak.succeeded()
+                    if task is None:
+                        self._release_slot()
+                        continue
+                    group.start_soon(self._handle_task, task)
+        finally:
+            self._poll_done = True
+            self._wake()
+
+    def _fail(self, error: BaseException) -> None:
+        logger.error("%r cannot go on: %r; stopping gracefully", self, error)
+        self._error = error
+        if self._state is ActorState.RUNNING:
+            self._deadline = min(self._deadline, anyio.current_time() + DEFAULT_GRACE)
+            self._state = ActorState.STOPPING
+        self._wake()
+
+    def _release_slot(self) -> None:
+        self._free_slots += 1
+        self._slot_freed.set()
+
+    async def _handle_task(self, task: _T) -> None:
+        record = InFlight(self._task_ref(task))
+        self._in_flight[id(record)] = record
+        if self._expired:
+            record.cancel(StopReason.STOP)
+            record.report_scope.deadline = anyio.current_time() + REPORT_TIMEOUT
+        try:
+            await self._process(task, record)
+        except anyio.get_cancelled_exc_class():
+            raise
+        except Exception:
+            logger.exception("%r: error handling task %s; it is left to its SWF timeout", self, record.ref)
+        finally:
+            del self._in_flight[id(record)]
+            self._release_slot()
+            self._wake()
+
+    # What subclasses provide -----------------------------------------------------------------------------
+
+    def _task_ref(self, task: _T) -> str:
+        return str(getattr(task, "token_ref", "?"))
+
+    async def _poll_task(self) -> _T | None:
+        """Polls once; returns the task, or None after an empty poll."""
+        raise NotImplementedError
+
+    async def _process(self, task: _T, record: InFlight) -> None:
+        """Handles one task and answers SWF."""
+        raise NotImplementedError
+
+    # Answering SWF, with retries -------------------------------------------------------------------------
+
+    async def _respond(self, operation: str, record: InFlight, about: str, **params: Any) -> bool:
+        """Sends an answer for a task, retrying transient errors until it is taken, refused or too late.
+
+        Returns:
+            Whether SWF took the answer.
+        """
+        streak = FailureStreak(f"{type(self).__name__} {operation} for task {record.ref} ({about})", logger)
+        with record.report_scope:
+            while True:
+                try:
+                    await self.connection.call(operation, **params)
+                except DoesNotExistError:
+                    logger.warning(
+                        "%r: %s for task %s (%s) refused: SWF no longer knows the task "
+                        "(it timed out or its execution closed)",
+                        self,
+                        operation,
+                        record.ref,
+                        about,
+                    )
+                    return False
+                except SWFError as error:
+                    if not is_transient(error):
+                        logger.error(
+                            "%r: %s for task %s (%s) failed: %r; the task is left to its SWF timeout",
+                            self,
+                            operation,
+                            record.ref,
+                            about,
+                            error,
+                        )
+                        return False
+                    await anyio.sleep(self.backoff.delay(streak.failed(error)))
+                    continue
+                streak.succeeded()
+                return True
+        logger.error(
+            "%r: gave up sending %s for task %s (%s) when stopping; the task is left to its SWF timeout",
+            self,
+            operation,
+            record.ref,
+            about,
+        )
+        return False

@@ -1,0 +1,297 @@
+"""`Decider`: polls decision tasks, hands each execution's history to a handler, answers with its decisions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import attrs
+
+from aioswf import validation
+from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
+from aioswf.actors.base import Actor, InFlight, StopReason
+from aioswf.actors.handlers import call_handler, is_async_callable
+from aioswf.exceptions import PollTimeout, SWFError, ValidationError
+from aioswf.models.decision import Decision, decisions_to_api
+from aioswf.models.task import DecisionTask, token_ref
+
+if TYPE_CHECKING:
+    from aioswf.connection import Connection
+    from aioswf.models.domain import Domain
+
+__all__ = ["Decider", "DecisionHandler", "DecisionResult", "Decisions"]
+
+logger = logging.getLogger("aioswf.actors")
+
+#: How many times a page of a decision task's history is retried before the task is given up.
+HISTORY_PAGE_ATTEMPTS = 5
+
+
+def _to_decisions(value: Iterable[Decision | Mapping[str, Any]] | None) -> tuple[Decision, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, Mapping, Decision)):
+        raise ValidationError(
+            f"decisions must be a list of decisions, not one {type(value).__name__}",
+            argument="decisions",
+            limit="a list of decisions",
+        )
+    found = []
+    for index, item in enumerate(value):
+        if isinstance(item, Decision):
+            found.append(item)
+        elif isinstance(item, Mapping) and isinstance(item.get("decisionType"), str):
+            decision_type = item["decisionType"]
+            key = decision_type[:1].lower() + decision_type[1:] + "DecisionAttributes"
+            found.append(Decision(decision_type, dict(item.get(key) or {})))
+        else:
+            raise ValidationError(
+                f"decisions[{index}] must be a Decision or SWF's decision dict, not {type(item).__name__}",
+                argument=f"decisions[{index}]",
+                limit="a Decision",
+            )
+    return tuple(found)
+
+
+@attrs.frozen
+class DecisionResult:
+    """What a decision handler may return when it has an execution context to record with its decisions.
+
+    Args:
+        decisions: The decisions (`Decision` objects from `aioswf.models.decision`, or SWF's dicts).
+        execution_context: Free text SWF keeps with the execution (at most 32,768 characters).
+    """
+
+    decisions: tuple[Decision, ...] = attrs.field(default=(), converter=_to_decisions)
+    execution_context: str | None = None
+
+
+#: What a decision handler returns: decisions (possibly none), or a `DecisionResult`.
+Decisions = Sequence[Decision | Mapping[str, Any]] | DecisionResult | None
+#: A decision handler: called with the task, returns its decisions; a coroutine function or a plain one.
+DecisionHandler = Callable[[DecisionTask], Awaitable[Decisions] | Decisions]
+
+
+class Decider(Actor[DecisionTask]):
+    """Polls a task list for decision tasks and answers each with the decisions of a handler.
+
+    Give a handler (``async def decide(task) -> decisions``), or subclass and override `decide`. The task
+    carries the execution's full history (every page). A handler that raises does not stop the decider:
+    the error is logged with the execution, and the decision task is left to its start-to-close timeout,
+    after which SWF schedules a new one (SWF has no way to fail a decision task).
+
+    Args:
+        domain: The domain (a `Domain` model, or its name).
+        task_list: The decision task list to poll.
+        handler: The decision handler, unless `decide` is overridden. A plain function runs in a thread.
+        identity: Who polls, as recorded in the history (default: ``hostname:pid``).
+        connection: The connection to use (default: the one open in the context that starts it).
+        max_concurrent: How many decision tasks are handled at once.
+        page_size: Events per page of history (default: SWF's 1,000).
+        backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
+        finish_polls: On stop, let the poll in flight return within the grace period.
+
+    Raises:
+        ValidationError: When an argument breaks SWF's limits.
+    """
+
+    def __init__(
+        self,
+        domain: Domain | str,
+        task_list: str,
+        handler: DecisionHandler | None = None,
+        *,
+        identity: str | None = None,
+        connection: Connection | None = None,
+        max_concurrent: int = 10,
+        page_size: int | None = None,
+        backoff: Backoff | None = None,
+        finish_polls: bool = False,
+    ) -> None:
+        super().__init__(
+            domain,
+            task_list,
+            identity=identity,
+            connection=connection,
+            max_concurrent=max_concurrent,
+            backoff=backoff,
+            finish_polls=finish_polls,
+        )
+        self.handler = handler
+        self.page_size = validation.check_page_size(page_size)
+        self._threads: anyio.CapacityLimiter | None = None
+
+    async def poll(
+        self, task_list: str | None = None, identity: str | None = None, *, page_size: int | None = None
+    ) -> DecisionTask:
+        """Long-polls for a decision task and fetches its full history, page after page.
+
+        Args:
+            task_list: The task list to poll (default: the decider's).
+            identity: Who polls (default: the decider's identity).
+            page_size: Events per page of history (default: the decider's page size).
+
+        Returns:
+            The task, with the execution's whole history.
+
+        Raises:
+            PollTimeout: When the poll ended without a task (normal; poll again).
+            SWFError: When SWF or the network failed. When a later page of history cannot be fetched,
+                the task is left to its start-to-close timeout (logged), and the error raised.
+        """
+        task_list = validation.check_name(task_list or self.task_list, "task_list")
+        pages = self.connection.paginate(
+            "PollForDecisionTask",
+            page_size=validation.check_page_size(page_size) or self.page_size,
+            domain=self.domain_name,
+            taskList={"name": task_list},
+            identity=validation.check_identity(identity, "identity") or self.identity,
+        )
+        first = await pages.__anext__()
+        if not first.get("taskToken"):
+            # SWF answers an empty poll with taskToken ""; moto leaves the key out.
+            await pages.aclose()
+            raise PollTimeout(f"no decision task on {self.domain_name}/{task_list}")
+        events: list[Mapping[str, Any]] = list(first.get("events") or ())
+        streak = FailureStreak(f"Decider fetching history of task {token_ref(first['taskToken'])}", logger)
+        while True:
+            try:
+                page = await pages.__anext__()
+            except StopAsyncIteration:
+                break
+            except SWFError as error:
+                if is_transient(error) and streak.failures + 1 < HISTORY_PAGE_ATTEMPTS:
+                    await anyio.sleep(self.backoff.delay(streak.failed(error)))
+                    continue
+                execution = first.get("workflowExecution") or {}
+                logger.error(
+                    "%r: could not fetch the history of decision task %s (execution %s/%s): %r; "
+                    "the task is left to its start-to-close timeout",
+                    self,
+                    token_ref(first["taskToken"]),
+                    execution.get("workflowId"),
+                    execution.get("runId"),
+                    error,
+                )
+                raise
+            streak.succeeded()
+            events.extend(page.get("events") or ())
+        return DecisionTask.from_poll(self.domain, task_list, first, events)
+
+    async def complete(
+        self,
+        task_token: str,
+        decisions: Iterable[Decision | Mapping[str, Any]] | None = None,
+        execution_context: str | None = None,
+    ) -> None:
+        """Answers a decision task with decisions (``RespondDecisionTaskCompleted``).
+
+        Args:
+            task_token: The task's token.
+            decisions: The decisions (`Decision` objects, or SWF's decision dicts); none is fine.
+            execution_context: Free text SWF keeps with the execution.
+
+        Raises:
+            ValidationError: When the decisions or the context break SWF's limits (nothing is sent).
+            DoesNotExistError: When SWF no longer knows the task (it timed out or its execution closed).
+            SWFError: When SWF or the network failed.
+        """
+        params = self._completion(task_token, _to_decisions(decisions), execution_context)
+        await self.connection.call("RespondDecisionTaskCompleted", **params)
+
+    def _completion(
+        self, task_token: str, decisions: tuple[Decision, ...], execution_context: str | None
+    ) -> dict[str, Any]:
+        if not isinstance(task_token, str) or not task_token:
+            raise ValidationError(
+                "task_token must be a task's token", argument="task_token", limit="required"
+            )
+        params: dict[str, Any] = {
+            "taskToken": task_token,
+            "decisions": decisions_to_api(decisions, execution_context=execution_context),
+        }
+        if execution_context is not None:
+            params["executionContext"] = execution_context
+        return params
+
+    async def decide(self, task: DecisionTask) -> Decisions:
+        """Decides what to do next for a decision task. Override it, or give a handler.
+
+        Args:
+            task: The task, with the execution's full history.
+
+        Returns:
+            The decisions (possibly none), or a `DecisionResult` with an execution context.
+
+        Raises:
+            NotImplementedError: When there is no handler and the method is not overridden.
+        """
+        if self.handler is None:
+            raise NotImplementedError(f"{type(self).__name__} needs a handler, or an override of decide()")
+        if self._threads is None:
+            self._threads = anyio.CapacityLimiter(self.max_concurrent)
+        result: Decisions = await call_handler(self.handler, task, limiter=self._threads)
+        return result
+
+    # The run loop ----------------------------------------------------------------------------------------
+
+    async def _poll_task(self) -> DecisionTask | None:
+        try:
+            return await self.poll()
+        except PollTimeout:
+            return None
+
+    async def _process(self, task: DecisionTask, record: InFlight) -> None:
+        execution = task.workflow_execution
+        about = f"execution {execution.workflow_id}/{execution.run_id}"
+        result: Decisions = None
+        with record.handler_scope:
+            try:
+                result = await self._decide(task)
+            except Exception:
+                logger.exception(
+                    "%r: the decision handler failed on %s (workflow type %s/%s, task %s); the decision "
+                    "task is left to its start-to-close timeout, after which SWF schedules a new one",
+                    self,
+                    about,
+                    task.workflow_type.name,
+                    task.workflow_type.version,
+                    record.ref,
+                )
+                return
+        if record.handler_scope.cancelled_caught:
+            logger.warning(
+                "%r: decision task %s of %s not decided (%s); it is left to its start-to-close timeout",
+                self,
+                record.ref,
+                about,
+                (record.reason or StopReason.STOP).value,
+            )
+            return
+        try:
+            if isinstance(result, DecisionResult):
+                params = self._completion(task.task_token, result.decisions, result.execution_context)
+            else:
+                params = self._completion(task.task_token, _to_decisions(result), None)
+        except ValidationError as error:
+            logger.error(
+                "%r: the decision handler's answer for %s (task %s) cannot be sent: %s; the decision task "
+                "is left to its start-to-close timeout",
+                self,
+                about,
+                record.ref,
+                error,
+            )
+            return
+        await self._respond("RespondDecisionTaskCompleted", record, about, **params)
+
+    async def _decide(self, task: DecisionTask) -> Decisions:
+        if is_async_callable(self.decide):
+            return await self.decide(task)
+        # A subclass may override decide() with plain code: keep it off the event loop.
+        if self._threads is None:
+            self._threads = anyio.CapacityLimiter(self.max_concurrent)
+        result: Decisions = await call_handler(self.decide, task, limiter=self._threads)
+        return result

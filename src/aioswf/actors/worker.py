@@ -1,0 +1,616 @@
+"""`ActivityWorker`: polls activity tasks, runs each in a handler chosen by activity type, answers SWF.
+
+While a handler runs, the worker heartbeats for it. A heartbeat answered with a cancellation request
+cancels the handler and answers ``RespondActivityTaskCanceled``; a heartbeat answered with
+``UnknownResourceFault`` (the task timed out, or its execution closed) cancels the handler and answers
+nothing, since SWF would take no answer. Coroutine handlers are cancelled at their next ``await``; plain
+functions run in worker threads, which Python cannot interrupt: they see the request through
+`ActivityContext.should_stop` and the worker waits for them (except when it stops, where it waits only for
+the grace period).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import anyio
+import attrs
+
+from aioswf import constants, validation
+from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
+from aioswf.actors.base import Actor, InFlight, StopReason
+from aioswf.actors.handlers import call_handler, clip_head, clip_tail, describe_error, is_async_callable
+from aioswf.exceptions import DoesNotExistError, PollTimeout, SWFError, ValidationError
+from aioswf.models.activity import ActivityType
+from aioswf.models.task import ActivityTask
+
+if TYPE_CHECKING:
+    from aioswf.connection import Connection
+    from aioswf.models.domain import Domain
+
+__all__ = [
+    "DEFAULT_HEARTBEAT_INTERVAL",
+    "ActivityContext",
+    "ActivityError",
+    "ActivityHandler",
+    "ActivityWorker",
+    "current_activity",
+    "heartbeat_interval_for",
+]
+
+logger = logging.getLogger("aioswf.actors")
+
+#: Seconds between heartbeats when the activity type's heartbeat timeout is unknown or unlimited.
+DEFAULT_HEARTBEAT_INTERVAL = 30.0
+
+#: Seconds the worker waits for ``DescribeActivityType`` when it looks up a type's heartbeat timeout.
+DESCRIBE_TIMEOUT = 10.0
+
+#: An activity handler: called with the task, returns the result (a string, or None).
+ActivityHandler = Callable[[ActivityTask], Awaitable[str | None] | str | None]
+_H = TypeVar("_H", bound=ActivityHandler)
+
+_current: contextvars.ContextVar[ActivityContext] = contextvars.ContextVar("aioswf_activity")
+
+
+def heartbeat_interval_for(heartbeat_timeout: str | int | None) -> float:
+    """The interval of automatic heartbeats for a heartbeat timeout: a third of it.
+
+    Args:
+        heartbeat_timeout: The task's heartbeat timeout in seconds, ``"NONE"`` or ``None`` (unknown).
+
+    Returns:
+        A third of the timeout, so that two heartbeats in a row may be lost without the task timing out;
+        `DEFAULT_HEARTBEAT_INTERVAL` when the timeout is unlimited or unknown.
+    """
+    if heartbeat_timeout is None or str(heartbeat_timeout).upper() == constants.NONE:
+        return DEFAULT_HEARTBEAT_INTERVAL
+    seconds = int(heartbeat_timeout)
+    return seconds / 3 if seconds > 0 else DEFAULT_HEARTBEAT_INTERVAL
+
+
+class ActivityError(Exception):
+    """Raise it from a handler to fail the task with this exact reason and details.
+
+    Any other exception fails the task too, with its type and message as the reason and its traceback as
+    details.
+
+    Args:
+        reason: Why the task failed (at most 256 characters; longer is cut, and says so).
+        details: More about it (at most 32,768 characters; longer is cut, and says so).
+    """
+
+    def __init__(self, reason: str, details: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+@attrs.define(eq=False)
+class ActivityContext:
+    """What a running handler can know and do about its task; `current_activity` returns it.
+
+    Attributes:
+        task: The task being handled.
+        cancel_requested: Whether SWF asked for the task to be canceled.
+    """
+
+    task: ActivityTask
+    _worker: ActivityWorker
+    _stop: threading.Event
+    cancel_requested: bool = False
+    _details: str | None = None
+
+    @property
+    def details(self) -> str | None:
+        """Details sent with the next automatic heartbeat (e.g. progress); set it from the handler.
+
+        Raises:
+            ValidationError: When set to more than 32,768 characters.
+        """
+        return self._details
+
+    @details.setter
+    def details(self, value: str | None) -> None:
+        self._details = validation.check_data(value, "details")
+
+    def should_stop(self) -> bool:
+        """Whether the handler should stop: cancellation requested, task timed out, or the worker stopping.
+
+        Plain (threaded) handlers should check it between steps; coroutine handlers are cancelled anyway.
+        """
+        return self._stop.is_set()
+
+    async def heartbeat(self, details: str | None = None) -> bool:
+        """Sends a heartbeat now, from a coroutine handler.
+
+        Args:
+            details: Details to record (default: `details`).
+
+        Returns:
+            Whether SWF asked for the task to be canceled.
+
+        Raises:
+            DoesNotExistError: When SWF no longer knows the task.
+        """
+        if details is not None:
+            self.details = details
+        requested = await self._worker.heartbeat(self.task.task_token, self._details)
+        if requested:
+            self.cancel_requested = True
+            self._stop.set()
+        return requested
+
+
+def current_activity() -> ActivityContext:
+    """The context of the activity task the calling handler runs for (threads included).
+
+    Raises:
+        RuntimeError: When called outside an activity handler.
+    """
+    try:
+        return _current.get()
+    except LookupError:
+        raise RuntimeError("current_activity() is only available inside an activity handler") from None
+
+
+@attrs.frozen
+class _Registration:
+    handler: ActivityHandler
+    heartbeat_interval: float | None
+    activity_type: ActivityType | None
+
+
+_Outcome = tuple[str, dict[str, Any]]
+
+
+def _failure(reason: str, details: str | None = None) -> _Outcome:
+    params = {"reason": clip_head(reason, constants.MAX_REASON_LENGTH)}
+    if details is not None:
+        params["details"] = clip_tail(details, constants.MAX_DATA_LENGTH)
+    return ("RespondActivityTaskFailed", params)
+
+
+def _result(value: object) -> _Outcome:
+    if value is None:
+        return ("RespondActivityTaskCompleted", {})
+    if not isinstance(value, str):
+        return _failure(
+            f"the activity handler returned a {type(value).__name__}; a result must be a string or None "
+            "(serialize it, e.g. with json.dumps)"
+        )
+    if len(value) > constants.MAX_DATA_LENGTH:
+        return _failure(
+            f"the activity result is {len(value)} characters long; SWF accepts at most "
+            f"{constants.MAX_DATA_LENGTH} (store large results elsewhere and return a reference)"
+        )
+    return ("RespondActivityTaskCompleted", {"result": value})
+
+
+def _key(activity: ActivityType | str | tuple[str, str]) -> tuple[str, str | None]:
+    if isinstance(activity, ActivityType):
+        return (activity.name, activity.version)
+    if isinstance(activity, str):
+        return (validation.check_name(activity, "activity"), None)
+    name, version = activity
+    return (validation.check_name(name, "activity"), validation.check_version(version, "version"))
+
+
+class ActivityWorker(Actor[ActivityTask]):
+    """Polls a task list for activity tasks and runs each in the handler registered for its type.
+
+    Register handlers by activity type: an `ActivityType`, a ``(name, version)`` pair, or a name for any
+    version. Coroutine functions run on the event loop; plain functions in worker threads. A handler returns
+    the result (a string or None); raising fails the task (see `ActivityError`). Or subclass and override
+    `handle`.
+
+    Args:
+        domain: The domain (a `Domain` model, or its name).
+        task_list: The activity task list to poll.
+        handlers: Handlers by activity type (more can be added with `register`).
+        identity: Who polls, as recorded in the history (default: ``hostname:pid``).
+        connection: The connection to use (default: the one open in the context that starts it).
+        max_concurrent: How many tasks run at once; the worker polls only when one of these slots is free.
+        heartbeat_interval: Seconds between automatic heartbeats (default: a third of the type's heartbeat
+            timeout, from the registered `ActivityType` or else from SWF's ``DescribeActivityType``).
+        backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
+        finish_polls: On stop, let the poll in flight return within the grace period.
+
+    Raises:
+        ValidationError: When an argument breaks SWF's limits.
+    """
+
+    def __init__(
+        self,
+        domain: Domain | str,
+        task_list: str,
+        handlers: Mapping[ActivityType | str | tuple[str, str], ActivityHandler] | None = None,
+        *,
+        identity: str | None = None,
+        connection: Connection | None = None,
+        max_concurrent: int = 10,
+        heartbeat_interval: float | None = None,
+        backoff: Backoff | None = None,
+        finish_polls: bool = False,
+    ) -> None:
+        super().__init__(
+            domain,
+            task_list,
+            identity=identity,
+            connection=connection,
+            max_concurrent=max_concurrent,
+            backoff=backoff,
+            finish_polls=finish_polls,
+        )
+        self.heartbeat_interval = _check_interval(heartbeat_interval)
+        self._registry: dict[tuple[str, str | None], _Registration] = {}
+        self._heartbeat_timeouts: dict[tuple[str, str], str | None] = {}
+        self._threads: anyio.CapacityLimiter | None = None
+        for activity, handler in (handlers or {}).items():
+            self.register(activity, handler)
+
+    # Registration ----------------------------------------------------------------------------------------
+
+    @overload
+    def register(
+        self,
+        activity: ActivityType | str | tuple[str, str],
+        handler: _H,
+        *,
+        heartbeat_interval: float | None = None,
+    ) -> _H: ...
+    @overload
+    def register(
+        self,
+        activity: ActivityType | str | tuple[str, str],
+        handler: None = None,
+        *,
+        heartbeat_interval: float | None = None,
+    ) -> Callable[[_H], _H]: ...
+    def register(
+        self,
+        activity: ActivityType | str | tuple[str, str],
+        handler: _H | None = None,
+        *,
+        heartbeat_interval: float | None = None,
+    ) -> _H | Callable[[_H], _H]:
+        """Registers the handler of an activity type; without a handler, returns a decorator.
+
+        Args:
+            activity: An `ActivityType` (its heartbeat timeout then sets the heartbeat interval), a
+                ``(name, version)`` pair, or a name (any version without a handler of its own).
+            handler: The handler.
+            heartbeat_interval: Seconds between automatic heartbeats for this type.
+
+        Returns:
+            The handler (or a decorator registering the function it decorates).
+
+        Raises:
+            ValidationError: When the name or version breaks SWF's limits.
+        """
+        key = _key(activity)
+        interval = _check_interval(heartbeat_interval)
+        activity_type = activity if isinstance(activity, ActivityType) else None
+
+        def add(function: _H) -> _H:
+            self._registry[key] = _Registration(function, interval, activity_type)
+            return function
+
+        return add if handler is None else add(handler)
+
+    def handler_for(self, activity_type: ActivityType) -> ActivityHandler | None:
+        """The handler registered for an activity type (its name and version, else its name).
+
+        Args:
+            activity_type: The type of a task.
+
+        Returns:
+            The handler, or None.
+        """
+        found = self._registration(activity_type)
+        return found.handler if found else None
+
+    def _registration(self, activity_type: ActivityType) -> _Registration | None:
+        return self._registry.get((activity_type.name, activity_type.version)) or self._registry.get(
+            (activity_type.name, None)
+        )
+
+    # The seed's operations -------------------------------------------------------------------------------
+
+    async def poll(self, task_list: str | None = None, identity: str | None = None) -> ActivityTask:
+        """Long-polls for an activity task.
+
+        Args:
+            task_list: The task list to poll (default: the worker's).
+            identity: Who polls (default: the worker's identity).
+
+        Returns:
+            The task.
+
+        Raises:
+            PollTimeout: When the poll ended without a task (normal; poll again).
+            SWFError: When SWF or the network failed.
+        """
+        task_list = validation.check_name(task_list or self.task_list, "task_list")
+        response = await self.connection.call(
+            "PollForActivityTask",
+            domain=self.domain_name,
+            taskList={"name": task_list},
+            identity=validation.check_identity(identity, "identity") or self.identity,
+        )
+        if not response.get("taskToken"):
+            # SWF answers an empty poll with taskToken ""; moto leaves the key out.
+            raise PollTimeout(f"no activity task on {self.domain_name}/{task_list}")
+        return ActivityTask.from_poll(self.domain, task_list, response)
+
+    async def complete(self, task_token: str, result: str | None = None) -> None:
+        """Reports the task done (``RespondActivityTaskCompleted``).
+
+        Args:
+            task_token: The task's token.
+            result: The result (at most 32,768 characters).
+
+        Raises:
+            ValidationError: When the result breaks SWF's limits (nothing is sent).
+            DoesNotExistError: When SWF no longer knows the task (it timed out or its execution closed).
+            SWFError: When SWF or the network failed.
+        """
+        params = {"taskToken": _token(task_token), "result": validation.check_data(result, "result")}
+        await self.connection.call("RespondActivityTaskCompleted", **_present(params))
+
+    async def fail(self, task_token: str, details: str | None = None, reason: str | None = None) -> None:
+        """Reports the task failed (``RespondActivityTaskFailed``).
+
+        Args:
+            task_token: The task's token.
+            details: More about the failure (at most 32,768 characters).
+            reason: Why it failed (at most 256 characters).
+
+        Raises:
+            ValidationError: When the details or reason break SWF's limits (nothing is sent).
+            DoesNotExistError: When SWF no longer knows the task.
+            SWFError: When SWF or the network failed.
+        """
+        params = {
+            "taskToken": _token(task_token),
+            "details": validation.check_data(details, "details"),
+            "reason": validation.check_reason(reason, "reason"),
+        }
+        await self.connection.call("RespondActivityTaskFailed", **_present(params))
+
+    async def cancel(self, task_token: str, details: str | None = None) -> None:
+        """Reports the task canceled (``RespondActivityTaskCanceled``), with its details.
+
+        Args:
+            task_token: The task's token.
+            details: More about the cancellation (at most 32,768 characters).
+
+        Raises:
+            ValidationError: When the details break SWF's limits (nothing is sent).
+            DoesNotExistError: When SWF no longer knows the task.
+            SWFError: When SWF or the network failed.
+        """
+        params = {"taskToken": _token(task_token), "details": validation.check_data(details, "details")}
+        await self.connection.call("RespondActivityTaskCanceled", **_present(params))
+
+    async def heartbeat(self, task_token: str, details: str | None = None) -> bool:
+        """Records a heartbeat for the task (``RecordActivityTaskHeartbeat``).
+
+        Args:
+            task_token: The task's token.
+            details: Details to record, e.g. progress (at most 32,768 characters).
+
+        Returns:
+            Whether SWF asked for the task to be canceled.
+
+        Raises:
+            ValidationError: When the details break SWF's limits (nothing is sent).
+            DoesNotExistError: When SWF no longer knows the task (it timed out or its execution closed).
+            SWFError: When SWF or the network failed.
+        """
+        params = {"taskToken": _token(task_token), "details": validation.check_data(details, "details")}
+        response = await self.connection.call("RecordActivityTaskHeartbeat", **_present(params))
+        return bool(response.get("cancelRequested", False))
+
+    async def handle(self, task: ActivityTask) -> str | None:
+        """Runs the task's handler. Override it to dispatch tasks your own way.
+
+        Args:
+            task: The task.
+
+        Returns:
+            The result.
+
+        Raises:
+            ActivityError: When no handler is registered for the task's type.
+        """
+        registration = self._registration(task.activity_type)
+        if registration is None:
+            raise ActivityError(
+                f"no handler for activity type {task.activity_type.name} version "
+                f"{task.activity_type.version} on this worker ({self.identity})"
+            )
+        if self._threads is None:
+            self._threads = anyio.CapacityLimiter(self.max_concurrent)
+        result: str | None = await call_handler(registration.handler, task, limiter=self._threads)
+        return result
+
+    # The run loop ----------------------------------------------------------------------------------------
+
+    async def _poll_task(self) -> ActivityTask | None:
+        try:
+            return await self.poll()
+        except PollTimeout:
+            return None
+
+    async def _call_handle(self, task: ActivityTask) -> Any:
+        if is_async_callable(self.handle):
+            return await self.handle(task)
+        # A subclass may override handle() with plain code: keep it off the event loop.
+        if self._threads is None:
+            self._threads = anyio.CapacityLimiter(self.max_concurrent)
+        return await call_handler(self.handle, task, limiter=self._threads)
+
+    def _runs_in_thread(self, task: ActivityTask) -> bool:
+        if type(self).handle is not ActivityWorker.handle:
+            return not is_async_callable(self.handle)
+        registration = self._registration(task.activity_type)
+        return registration is not None and not is_async_callable(registration.handler)
+
+    async def _interval(self, task: ActivityTask) -> float:
+        registration = self._registration(task.activity_type)
+        if registration is not None and registration.heartbeat_interval is not None:
+            return registration.heartbeat_interval
+        if self.heartbeat_interval is not None:
+            return self.heartbeat_interval
+        registered = registration.activity_type if registration is not None else None
+        if registered is not None and registered.task_heartbeat_timeout is not None:
+            return heartbeat_interval_for(registered.task_heartbeat_timeout)
+        return heartbeat_interval_for(await self._registered_heartbeat_timeout(task.activity_type))
+
+    async def _registered_heartbeat_timeout(self, activity_type: ActivityType) -> str | None:
+        key = (activity_type.name, activity_type.version)
+        if key not in self._heartbeat_timeouts:
+            try:
+                response = await self.connection.call(
+                    "DescribeActivityType",
+                    domain=self.domain_name,
+                    activityType={"name": key[0], "version": key[1]},
+                )
+            except SWFError as error:
+                logger.debug("%r: could not describe activity type %s/%s: %r", self, *key, error)
+                return None
+            configuration = response.get("configuration") or {}
+            self._heartbeat_timeouts[key] = configuration.get("defaultTaskHeartbeatTimeout")
+        return self._heartbeat_timeouts[key]
+
+    async def _process(self, task: ActivityTask, record: InFlight) -> None:
+        execution = task.workflow_execution
+        about = (
+            f"activity {task.activity_type.name}/{task.activity_type.version} id {task.activity_id} "
+            f"of execution {execution.workflow_id}/{execution.run_id}"
+        )
+        context = ActivityContext(task, self, record.stop_event)
+        try:
+            outcome = await self._execute(task, record, context, about)
+        except anyio.get_cancelled_exc_class():
+            # Cancelled from outside (not by stop()): tell SWF briefly, then let the cancellation go on.
+            with anyio.CancelScope(shield=True) as scope:
+                scope.deadline = anyio.current_time() + 5.0
+                try:
+                    await self.fail(task.task_token, reason="aioswf: the activity worker was cancelled")
+                except SWFError as error:
+                    logger.warning("%r: could not report cancelled task %s: %r", self, record.ref, error)
+            raise
+        if outcome is None:
+            return
+        operation, params = outcome
+        await self._respond(operation, record, about, taskToken=task.task_token, **params)
+
+    async def _execute(
+        self, task: ActivityTask, record: InFlight, context: ActivityContext, about: str
+    ) -> _Outcome | None:
+        threaded = self._runs_in_thread(task)
+        interval = DEFAULT_HEARTBEAT_INTERVAL
+        with anyio.move_on_after(DESCRIBE_TIMEOUT):
+            interval = await self._interval(task)
+        outcome: _Outcome | None = None
+        reset = _current.set(context)
+        try:
+            async with anyio.create_task_group() as heartbeats:
+                heartbeats.start_soon(self._heartbeats, task, record, context, interval, threaded, about)
+                try:
+                    with record.handler_scope:
+                        try:
+                            outcome = _result(await self._call_handle(task))
+                        except ActivityError as error:
+                            outcome = _failure(error.reason, error.details)
+                        except Exception as error:
+                            if context.cancel_requested:
+                                outcome = ("RespondActivityTaskCanceled", {})
+                            else:
+                                outcome = _failure(
+                                    *describe_error(
+                                        error, constants.MAX_REASON_LENGTH, constants.MAX_DATA_LENGTH
+                                    )
+                                )
+                finally:
+                    heartbeats.cancel_scope.cancel()
+        finally:
+            _current.reset(reset)
+        if record.reason is StopReason.GONE:
+            logger.warning("%r: %s: %s; handler stopped, no answer sent", self, about, record.reason.value)
+            return None
+        if record.handler_scope.cancelled_caught:
+            if context.cancel_requested:
+                return ("RespondActivityTaskCanceled", _present({"details": context.details}))
+            if threaded:
+                logger.warning(
+                    "%r: %s: the worker stopped while its thread ran; the thread runs on, its outcome ignored",
+                    self,
+                    about,
+                )
+            return _failure(f"aioswf: {StopReason.STOP.value}", f"activity worker {self.identity}")
+        return outcome
+
+    async def _heartbeats(
+        self,
+        task: ActivityTask,
+        record: InFlight,
+        context: ActivityContext,
+        interval: float,
+        threaded: bool,
+        about: str,
+    ) -> None:
+        streak = FailureStreak(f"heartbeat for {about}", logger)
+        delay = interval
+        while True:
+            await anyio.sleep(delay)
+            try:
+                requested = await self.heartbeat(task.task_token, context.details)
+            except DoesNotExistError:
+                reason = StopReason.GONE
+            except SWFError as error:
+                failures = streak.failed(error)
+                delay = min(interval, self.backoff.delay(failures)) if is_transient(error) else interval
+                continue
+            else:
+                streak.succeeded()
+                delay = interval
+                if not requested:
+                    continue
+                context.cancel_requested = True
+                reason = StopReason.CANCEL_REQUESTED
+            if threaded:
+                # Python cannot interrupt a thread: the handler sees should_stop() and the worker waits.
+                record.ask_to_stop(reason)
+            else:
+                record.cancel(reason)
+            logger.info("%r: %s: %s; cancelling its handler", self, about, reason.value)
+            return
+
+
+def _token(task_token: str) -> str:
+    if not isinstance(task_token, str) or not task_token:
+        raise ValidationError("task_token must be a task's token", argument="task_token", limit="required")
+    return task_token
+
+
+def _present(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def _check_interval(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValidationError(
+            f"heartbeat_interval must be a positive number of seconds, got {value!r}",
+            argument="heartbeat_interval",
+            limit="more than 0 seconds",
+        )
+    return float(value)
