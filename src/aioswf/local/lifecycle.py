@@ -6,6 +6,7 @@ that starts, schedules or closes does it the same way and records the same event
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,8 @@ _CHILD_EVENTS = {
     "TERMINATED": "ChildWorkflowExecutionTerminated",
     "TIMED_OUT": "ChildWorkflowExecutionTimedOut",
 }
+
+_sequence = itertools.count(1)
 
 
 class MissingDefault(Exception):
@@ -145,6 +148,7 @@ def start_execution(
         start=engine.now(),
         parent=parent,
         parent_initiated_event_id=parent_initiated_event_id,
+        order=next(_sequence),
     )
     domain.open_executions[workflow_id] = execution
     domain.runs[(workflow_id, execution.run_id)] = execution
@@ -331,6 +335,7 @@ def close_execution(
     execution.status = "CLOSED"
     execution.close_status = close_status
     execution.close = engine.now()
+    execution.close_order = next(_sequence)
     engine.cancel(execution.timeout_deadline)
     _drop_decision(engine, execution)
     for activity in execution.activities.values():

@@ -211,6 +211,8 @@ class ExecutionRecord:
     latest_activity_timestamp: float | None = None
     latest_context: str | None = None
     timeout_deadline: Deadline | None = None
+    order: int = 0
+    close_order: int = 0
 
     @property
     def ref(self) -> Json:

@@ -1,0 +1,112 @@
+"""Fixtures of the local server's tests: LocalSWF servers (response-checked), moto, clients."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+from moto.server import ThreadedMotoServer
+from swf_scenario import Scenario
+
+from aioswf.local import LocalSWF, ManualClock
+
+NO_RETRY = AioConfig(retries={"total_max_attempts": 1}, read_timeout=30)
+CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+POLL_WAIT = 0.5
+
+
+def assert_conforms(local: LocalSWF) -> None:
+    """Fail if the server answered anything outside botocore's output shapes."""
+    assert not local.violations, "responses departed from the SWF model:\n" + "\n".join(local.violations)
+
+
+@pytest.fixture(scope="session")
+async def local() -> AsyncIterator[LocalSWF]:
+    """The session's local server (real clock, short long polls, every response checked)."""
+    async with LocalSWF(poll_wait=POLL_WAIT, check_responses=True) as server:
+        yield server
+        assert_conforms(server)
+
+
+@pytest.fixture(autouse=True)
+def _responses_conform(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test that used the shared server, check that every response fit its output shape."""
+    yield
+    if "local" in request.fixturenames:
+        assert_conforms(request.getfixturevalue("local"))
+
+
+@pytest.fixture
+async def manual() -> AsyncIterator[LocalSWF]:
+    """A fresh server on a ManualClock."""
+    async with LocalSWF(poll_wait=POLL_WAIT, check_responses=True, clock=ManualClock()) as server:
+        yield server
+        assert_conforms(server)
+
+
+@pytest.fixture(scope="session")
+async def client(local: LocalSWF) -> AsyncIterator[Any]:
+    """An aiobotocore SWF client of the shared server (no retries)."""
+    async with get_session().create_client(
+        "swf", endpoint_url=local.endpoint_url, config=NO_RETRY, **CREDENTIALS
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+async def scenario(client: Any) -> Scenario:
+    """A registered domain with one workflow and one activity type on the shared server."""
+    return await Scenario(client).setup()
+
+
+@pytest.fixture
+async def manual_client(manual: LocalSWF) -> AsyncIterator[Any]:
+    """A client of the ManualClock server."""
+    async with get_session().create_client(
+        "swf", endpoint_url=manual.endpoint_url, config=NO_RETRY, **CREDENTIALS
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+async def manual_scenario(manual_client: Any) -> Callable[..., Awaitable[Scenario]]:
+    """A factory of scenarios on the ManualClock server (takes Scenario.setup's keywords)."""
+
+    async def make(**options: Any) -> Scenario:
+        return await Scenario(manual_client).setup(**options)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto's server, for the conformance tests."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_moto(moto_url: str) -> str:
+    """moto's URL, reset (its state is global)."""
+    request = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+    return moto_url
+
+
+@pytest.fixture
+async def moto_client(fresh_moto: str) -> AsyncIterator[Any]:
+    """An aiobotocore client of moto's server."""
+    async with get_session().create_client(
+        "swf", endpoint_url=fresh_moto, config=NO_RETRY, **CREDENTIALS
+    ) as c:
+        yield c
