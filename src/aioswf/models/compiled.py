@@ -357,6 +357,11 @@ class CompiledHistory:
     unresolved: tuple[Event, ...] = ()
 
 
+def _text(event: Event, key: str) -> str | None:
+    value = event.get(key)
+    return None if value is None else str(value)
+
+
 def _task_list_name(value: Any) -> str | None:
     if isinstance(value, Mapping):
         name = value.get("name")
@@ -455,7 +460,7 @@ class _Compiler:
     def signal_event(self, event: Event) -> bool:
         self.signals.append(
             SignalState(
-                name=str(event.get("signal_name")),
+                name=str(event.get("signal_name", "")),
                 input=event.get("input"),
                 external_workflow_execution=event.get("external_workflow_execution"),
                 external_initiated_event_id=event.get("external_initiated_event_id"),
@@ -497,7 +502,9 @@ class _Compiler:
     def activity_event(self, event: Event) -> bool:
         state = event.state
         if state == "scheduled":
-            activity_id = str(event.get("activity_id"))
+            activity_id = _text(event, "activity_id")
+            if activity_id is None:
+                return False
             previous = self.activities.get(activity_id)
             self.activity_by_scheduled[event.id] = activity_id
             self.activities[activity_id] = ActivityState(
@@ -512,7 +519,9 @@ class _Compiler:
             )
             return True
         if state in ("schedule_failed", "cancel_requested", "request_cancel_failed"):
-            activity_id = str(event.get("activity_id"))
+            activity_id = _text(event, "activity_id")
+            if activity_id is None:
+                return False
             previous = self.activities.get(activity_id)
             if state == "cancel_requested":
                 base = previous or ActivityState(activity_id=activity_id, state=state)
@@ -704,7 +713,9 @@ class _Compiler:
     def lambda_event(self, event: Event) -> bool:
         state = event.state
         if state in ("scheduled", "schedule_failed"):
-            function_id = str(event.get("id"))
+            function_id = _text(event, "id")
+            if function_id is None:
+                return False
             previous = self.lambdas.get(function_id)
             if state == "scheduled":
                 self.lambda_by_scheduled[event.id] = function_id

@@ -164,7 +164,7 @@ class History(Sequence[Event]):
         """
         if count < 0:
             raise ValueError(f"count must be at least 0, got {count}")
-        return History(self.events[len(self.events) - count :] if count else ())
+        return History(self.events[-count:] if count else ())
 
     def filter(self, **attributes: Any) -> History:
         """Returns the events whose attributes all equal the given values.

@@ -607,11 +607,15 @@ class HistoryBuilder:
         assert completed is not None
         return completed
 
-    def _object(self, registry: Mapping[Any, Any], key: Any, what: str) -> Any:
-        try:
-            return registry[key]
-        except KeyError:
-            raise ValueError(f"no {what} {key!r} in this history; add it first") from None
+    def _object(
+        self, registry: Mapping[Any, Any], key: Any, what: str, values: Mapping[str, Any], reference: str
+    ) -> Any:
+        found = registry.get(key)
+        if found is not None:
+            return found
+        if reference in values:
+            return None  # the caller gave the reference: an object from before the history's first event
+        raise ValueError(f"no {what} {key!r} in this history; add it first or give {reference}")
 
     def _resolve(self, event_type: str, values: dict[str, Any]) -> None:
         family = EVENT_TYPES[event_type][0].type
@@ -622,19 +626,28 @@ class HistoryBuilder:
                 values.setdefault("started_event_id", self._decision["started"] or 0)
         elif family == "ActivityTask" and "scheduled_event_id" in members:
             activity_id = values.pop("activity_id", None)
-            if "scheduled_event_id" not in values:
-                activity = self._object(self._activities, activity_id, "open activity")
-                values["scheduled_event_id"] = activity["scheduled"]
+            activity = self._object(self._activities, activity_id, "activity", values, "scheduled_event_id")
+            if activity is not None:
+                values.setdefault("scheduled_event_id", activity["scheduled"])
                 if "started_event_id" in members:
                     values.setdefault("started_event_id", activity["started"] or 0)
                 if "latest_cancel_requested_event_id" in members and activity["cancel_requested"]:
                     values.setdefault("latest_cancel_requested_event_id", activity["cancel_requested"])
         elif family == "Timer" and "started_event_id" in members:
-            values.setdefault("started_event_id", self._object(self._timers, values.get("timer_id"), "timer"))
+            started = self._object(self._timers, values.get("timer_id"), "timer", values, "started_event_id")
+            values.setdefault("started_event_id", started)
         elif family == "ChildWorkflowExecution" and event_type != "StartChildWorkflowExecutionInitiated":
             workflow_id = values.pop("workflow_id", None)
             run_id = values.pop("run_id", None)
-            child = self._object(self._children, workflow_id, "child workflow")
+            child = self._object(self._children, workflow_id, "child workflow", values, "initiated_event_id")
+            if child is None:
+                child = self._children[workflow_id] = {
+                    "initiated": values["initiated_event_id"],
+                    "started": values.get("started_event_id"),
+                    "run_id": run_id,
+                    "workflow_type": values.get("workflow_type", ("child", "1")),
+                    "control": None,
+                }
             values.setdefault("initiated_event_id", child["initiated"])
             values.setdefault("workflow_type", child["workflow_type"])
             if event_type == "StartChildWorkflowExecutionFailed":
@@ -646,11 +659,16 @@ class HistoryBuilder:
                 child["run_id"] = run_id or f"child-run-{self._runs}"
             else:
                 values.setdefault("started_event_id", child["started"] or 0)
-            values.setdefault("workflow_execution", {"workflow_id": workflow_id, "run_id": child["run_id"]})
+            run_id = run_id or child["run_id"] or "child-run"
+            values.setdefault("workflow_execution", {"workflow_id": workflow_id, "run_id": run_id})
         elif family == "ExternalWorkflowExecution" and "initiated_event_id" in members:
             kind = "signal" if "Signal" in event_type else "cancel"
             workflow_id = values.get("workflow_id")
-            operation = self._object(self._external, (kind, workflow_id), f"{kind} sent to")
+            operation = self._object(
+                self._external, (kind, workflow_id), f"{kind} to", values, "initiated_event_id"
+            )
+            if operation is None:
+                operation = {"initiated": values["initiated_event_id"], "run_id": None, "control": None}
             values.setdefault("initiated_event_id", operation["initiated"])
             if "workflow_execution" in members:
                 values.pop("workflow_id", None)
@@ -663,9 +681,12 @@ class HistoryBuilder:
             function_id = values.pop("function_id", None)
             if "id" in members:
                 values.setdefault("id", function_id)
-            elif "scheduled_event_id" not in values:
-                function = self._object(self._lambdas, function_id, "Lambda task")
-                values["scheduled_event_id"] = function["scheduled"]
+            elif (
+                function := self._object(
+                    self._lambdas, function_id, "Lambda task", values, "scheduled_event_id"
+                )
+            ) is not None:
+                values.setdefault("scheduled_event_id", function["scheduled"])
                 if "started_event_id" in members:
                     values.setdefault("started_event_id", function["started"] or 0)
         elif event_type in ("WorkflowExecutionStarted", "WorkflowExecutionContinuedAsNew"):
