@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 import urllib.request
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -12,6 +12,7 @@ from aiobotocore.config import AioConfig
 from moto.server import ThreadedMotoServer
 
 import aioswf
+from aioswf.local import LocalSWF
 
 TEST_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
@@ -38,9 +39,40 @@ def moto_endpoint(moto_server: str) -> str:
 
 
 @pytest.fixture
-def swf_endpoint(moto_endpoint: str) -> str:
-    """The SWF endpoint the core tests talk to."""
-    return moto_endpoint
+async def local_swf() -> AsyncIterator[LocalSWF]:
+    """A fresh local SWF server for the test, checking every response against botocore's output shapes."""
+    async with LocalSWF(poll_wait=1.0, check_responses=True) as server:
+        yield server
+    assert server.violations == [], "the local server answered outside botocore's output shapes"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Runs every test that talks to SWF against the local server and, unless marked, moto's too.
+
+    ``@pytest.mark.local_only("moto's bug: ...")`` keeps a test on the local server, naming why moto's
+    server cannot run it (an operation it lacks, or a behaviour it gets wrong).
+    """
+    if "swf_server" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("local_only")
+        if marker is not None and not (marker.args and marker.args[0]):
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid}: local_only needs the reason moto can't run it"
+            )
+        metafunc.parametrize("swf_server", ["local"] if marker else ["local", "moto"], indirect=True)
+
+
+@pytest.fixture
+def swf_server(request: pytest.FixtureRequest) -> str:
+    """The endpoint of the server this run of the test talks to ("local" or "moto")."""
+    if request.param == "moto":
+        return str(request.getfixturevalue("moto_endpoint"))
+    return str(request.getfixturevalue("local_swf").endpoint_url)
+
+
+@pytest.fixture
+def swf_endpoint(swf_server: str) -> str:
+    """The SWF endpoint the tests talk to."""
+    return swf_server
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,9 @@ async def test_without_any_connection_the_error_says_how_to_open_one() -> None:
         get_connection(None)
 
 
-async def test_service_faults_become_typed_errors_raised_from_the_client_error(conn: aioswf.Connection) -> None:
+async def test_service_faults_become_typed_errors_raised_from_the_client_error(
+    conn: aioswf.Connection,
+) -> None:
     with pytest.raises(DomainDoesNotExist) as caught:
         await conn.call("DescribeDomain", name="no-such-domain-here")
     assert caught.value.operation == "DescribeDomain"
@@ -128,7 +130,9 @@ async def test_the_endpoint_comes_from_the_environment(
         await connection.call("ListDomains", registrationStatus="REGISTERED")
 
 
-async def test_the_generic_endpoint_variable_is_used_too(swf_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_generic_endpoint_variable_is_used_too(
+    swf_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", swf_endpoint)
     connection = aioswf.Connection(region_name="us-east-1")
     assert connection.endpoint_url == swf_endpoint

@@ -11,7 +11,9 @@ import aioswf
 from aioswf.credentials import clear_aws_credentials, resolve_credentials, set_aws_credentials
 
 
-def write_swf_file(home: Path, key: str = "FILEKEY", secret: str = "FILESECRET", region: str | None = None) -> None:
+def write_swf_file(
+    home: Path, key: str = "FILEKEY", secret: str = "FILESECRET", region: str | None = None
+) -> None:
     text = f"[credentials]\naws_access_key_id={key}\naws_secret_access_key={secret}\n"
     if region:
         text += f"\n[defaults]\nregion={region}\n"
@@ -23,7 +25,11 @@ async def signing_key(connection: aioswf.Connection) -> str:
     seen: list[str] = []
 
     def capture(request, **_: object) -> None:
-        seen.append(request.headers["Authorization"].decode() if isinstance(request.headers["Authorization"], bytes) else request.headers["Authorization"])
+        seen.append(
+            request.headers["Authorization"].decode()
+            if isinstance(request.headers["Authorization"], bytes)
+            else request.headers["Authorization"]
+        )
 
     connection.client.meta.events.register("before-send.swf.ListDomains", capture)
     await connection.call("ListDomains", registrationStatus="REGISTERED")
@@ -56,7 +62,11 @@ def test_the_environment_comes_second(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_set_aws_credentials_comes_third(tmp_path: Path) -> None:
     set_aws_credentials("SETKEY", "SETSECRET")
     found = resolve_credentials(home=tmp_path)
-    assert (found.access_key_id, found.secret_access_key, found.source) == ("SETKEY", "SETSECRET", "set_aws_credentials")
+    assert (found.access_key_id, found.secret_access_key, found.source) == (
+        "SETKEY",
+        "SETSECRET",
+        "set_aws_credentials",
+    )
 
 
 def test_without_keys_anywhere_botocores_chain_applies(tmp_path: Path) -> None:
@@ -65,7 +75,9 @@ def test_without_keys_anywhere_botocores_chain_applies(tmp_path: Path) -> None:
     assert not found.has_keys
 
 
-def test_a_region_from_the_file_applies_to_keys_from_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_region_from_the_file_applies_to_keys_from_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / ".swf").write_text("[defaults]\nregion=eu-central-1\n")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "ENVKEY")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ENVSECRET")
@@ -106,13 +118,18 @@ async def test_explicit_keys_win_over_every_source(
     monkeypatch.setenv("HOME", str(tmp_path))
     write_swf_file(tmp_path)
     async with aioswf.Connection(
-        region_name="us-east-1", endpoint_url=swf_endpoint, aws_access_key_id="ARGKEY", aws_secret_access_key="ARG"
+        region_name="us-east-1",
+        endpoint_url=swf_endpoint,
+        aws_access_key_id="ARGKEY",
+        aws_secret_access_key="ARG",
     ) as connection:
         assert await signing_key(connection) == "ARGKEY"
 
 
 async def test_no_region_anywhere_is_a_clear_error(swf_endpoint: str) -> None:
-    connection = aioswf.Connection(endpoint_url=swf_endpoint, aws_access_key_id="k", aws_secret_access_key="s")
+    connection = aioswf.Connection(
+        endpoint_url=swf_endpoint, aws_access_key_id="k", aws_secret_access_key="s"
+    )
     with pytest.raises(aioswf.ValidationError, match="region"):
         await connection.open()
     assert connection.state is aioswf.ConnectionState.UNOPENED

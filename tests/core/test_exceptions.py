@@ -30,7 +30,9 @@ def client_error(code: str, message: str = "", status: int = 400) -> ClientError
     )
 
 
-SERVICE_FAULTS = [shape.name for shape in botocore.session.get_session().get_service_model("swf").error_shapes]
+SERVICE_FAULTS = [
+    shape.name for shape in botocore.session.get_session().get_service_model("swf").error_shapes
+]
 
 
 @pytest.mark.parametrize("fault", SERVICE_FAULTS)
@@ -52,7 +54,11 @@ def test_the_service_model_still_has_the_faults_we_know() -> None:
         ("DescribeWorkflowType", "Unknown type: WorkflowType=[name=a, version=1]", WorkflowTypeDoesNotExist),
         ("DescribeActivityType", "Unknown type: ActivityType=[name=a, version=1]", ActivityTypeDoesNotExist),
         ("DescribeWorkflowType", "Unknown domain: d", DomainDoesNotExist),
-        ("SignalWorkflowExecution", "Unknown execution: WorkflowExecution=[workflowId=w]", WorkflowExecutionDoesNotExist),
+        (
+            "SignalWorkflowExecution",
+            "Unknown execution: WorkflowExecution=[workflowId=w]",
+            WorkflowExecutionDoesNotExist,
+        ),
         ("DescribeActivityType", "", ActivityTypeDoesNotExist),
     ],
 )
@@ -77,7 +83,9 @@ def test_service_wide_errors_map_by_code_and_status(code: str, status: int, expe
 
 
 def test_namespaced_codes_are_understood() -> None:
-    error = map_client_error(client_error("com.amazonaws.swf.base.model#UnknownResourceFault"), "DescribeDomain")
+    error = map_client_error(
+        client_error("com.amazonaws.swf.base.model#UnknownResourceFault"), "DescribeDomain"
+    )
     assert isinstance(error, DomainDoesNotExist)
 
 

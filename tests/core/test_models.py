@@ -202,6 +202,7 @@ async def test_signals_are_recorded_in_the_history(domain: Domain, name) -> None
     assert signaled[0].raw["workflowExecutionSignaledEventAttributes"]["signalName"] == "wake-up"
 
 
+@pytest.mark.local_only("moto's bug: DescribeWorkflowExecution of a closed execution has no closeTimestamp")
 async def test_terminate_closes_the_execution_and_wait_reports_it(domain: Domain, name) -> None:
     workflow_type = await WorkflowType(domain, name("wf"), "1", task_list="decisions").save()
     execution = await workflow_type.start_execution()
@@ -211,6 +212,7 @@ async def test_terminate_closes_the_execution_and_wait_reports_it(domain: Domain
     assert (outcome.reason, outcome.details) == ("enough", "details")
     described = await execution.describe()
     assert (described.status, described.close_status) == (constants.CLOSED, constants.TERMINATED)
+    assert described.close_timestamp is not None
 
 
 async def test_an_execution_closed_remotely_is_out_of_sync(domain: Domain, name) -> None:
@@ -221,12 +223,15 @@ async def test_an_execution_closed_remotely_is_out_of_sync(domain: Domain, name)
     assert "status" in (await execution.changes()).attrs()
 
 
+@pytest.mark.local_only(
+    "moto's bug: SignalWorkflowExecution without input answers HTTP 500 (KeyError 'input')"
+)
 async def test_signalling_a_closed_execution_raises_does_not_exist(domain: Domain, name) -> None:
     workflow_type = await WorkflowType(domain, name("wf"), "1", task_list="decisions").save()
     execution = await workflow_type.start_execution()
     await execution.terminate()
     with pytest.raises(WorkflowExecutionDoesNotExist):
-        await execution.signal("late", input="x")
+        await execution.signal("late")
 
 
 async def test_history_pages_arrive_lazily_as_raw_pages(domain: Domain, name) -> None:

@@ -25,7 +25,11 @@ async def domain(conn, name) -> Domain:
 
 async def test_create_registers_and_returns_the_upstream_domain(conn, name) -> None:
     created = await DomainQuerySet().create(name("dom"), description="desc", retention_period=5)
-    assert (created.description, created.retention_period, created.status) == ("desc", 5, constants.REGISTERED)
+    assert (created.description, created.retention_period, created.status) == (
+        "desc",
+        5,
+        constants.REGISTERED,
+    )
 
 
 async def test_get_fetches_a_domain_and_raises_for_a_missing_one(domain: Domain) -> None:
@@ -44,7 +48,9 @@ async def test_get_or_create_creates_once_then_gets(conn, name) -> None:
 
 async def test_get_or_create_is_race_safe(conn, name) -> None:
     domain_name = name("dom")
-    results = await asyncio.gather(*(DomainQuerySet().get_or_create(domain_name, retention_period=1) for _ in range(5)))
+    results = await asyncio.gather(
+        *(DomainQuerySet().get_or_create(domain_name, retention_period=1) for _ in range(5))
+    )
     assert {domain.name for domain in results} == {domain_name}
 
 
@@ -54,7 +60,8 @@ async def test_all_lists_registered_domains_and_filter_deprecated_ones(conn, nam
     await gone.delete()
     registered = {domain.name async for domain in DomainQuerySet().all()}
     deprecated = {domain.name for domain in await DomainQuerySet().filter(constants.DEPRECATED)}
-    assert kept.name in registered and gone.name not in registered
+    assert kept.name in registered
+    assert gone.name not in registered
     assert deprecated == {gone.name}
 
 
@@ -78,6 +85,7 @@ async def test_limit_stops_the_listing(conn, name) -> None:
     assert await DomainQuerySet().all(limit=0) == []
 
 
+@pytest.mark.local_only("moto's bug: ListWorkflowTypes ignores its name filter")
 async def test_workflow_types_get_create_and_filter(domain: Domain, name) -> None:
     queryset = WorkflowTypeQuerySet(domain)
     created = await queryset.create(name("wf"), "1", task_list="tl", execution_timeout=60)
@@ -124,6 +132,7 @@ async def test_activity_types_get_create_and_filter(domain: Domain, name) -> Non
         await queryset.get(created.name, "9")
 
 
+@pytest.mark.local_only("moto's bug: ListOpenWorkflowExecutions ignores executionFilter")
 async def test_executions_are_listed_and_filtered(domain: Domain, name) -> None:
     workflow_type = await WorkflowType(domain, name("wf"), "1", task_list="tl").save()
     tagged = await workflow_type.start_execution(tag_list=["blue"])
@@ -135,9 +144,11 @@ async def test_executions_are_listed_and_filtered(domain: Domain, name) -> None:
     by_type = await queryset.filter(workflow_type_name=workflow_type.name, workflow_type_version="1")
     assert len(by_type) == 2
     fetched = await queryset.get(plain.workflow_id, plain.run_id)
-    assert fetched.workflow_type is not None and fetched.workflow_type.name == workflow_type.name
+    assert fetched.workflow_type is not None
+    assert fetched.workflow_type.name == workflow_type.name
 
 
+@pytest.mark.local_only("moto's bug: ListClosedWorkflowExecutions returns nothing for a closeStatusFilter")
 async def test_closed_executions_are_filtered_by_close_status(domain: Domain, name) -> None:
     workflow_type = await WorkflowType(domain, name("wf"), "1", task_list="tl").save()
     terminated = await workflow_type.start_execution()

@@ -76,7 +76,8 @@ async def test_registering_a_domain_without_retention_is_refused(conn, sent) -> 
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(300, "300"), ("300", "300"), (0, "0"), ("NONE", "NONE"), ("none", "NONE"), (None, None)]
+    ("value", "expected"),
+    [(300, "300"), ("300", "300"), (0, "0"), ("NONE", "NONE"), ("none", "NONE"), (None, None)],
 )
 def test_timeouts_are_whole_seconds_or_none(value: object, expected: str | None) -> None:
     assert ActivityType("d", "a", "1", task_heartbeat_timeout=value).task_heartbeat_timeout == expected
@@ -131,7 +132,9 @@ async def test_an_input_over_32768_characters_is_refused_not_truncated(conn, sen
         ({"decision_tasks_timeout": -5}, "decision_tasks_timeout"),
     ],
 )
-async def test_start_execution_arguments_are_checked_before_sending(conn, sent, kwargs: dict, argument: str) -> None:
+async def test_start_execution_arguments_are_checked_before_sending(
+    conn, sent, kwargs: dict, argument: str
+) -> None:
     with pytest.raises(ValidationError) as caught:
         await WorkflowType("d", "w", "1").start_execution(**kwargs)
     assert caught.value.argument == argument

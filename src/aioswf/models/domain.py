@@ -13,10 +13,9 @@ from aioswf.models import _fields as fields
 from aioswf.models.base import BaseModel
 
 if TYPE_CHECKING:
+    from aioswf.connection import Connection
     from aioswf.querysets.activity import ActivityTypeQuerySet
     from aioswf.querysets.workflow import WorkflowExecutionQuerySet, WorkflowTypeQuerySet
-
-    from aioswf.connection import Connection
 
 __all__ = ["Domain", "domain_from_api"]
 

@@ -280,6 +280,7 @@ class TypeQuerySet(DomainScopedQuerySet, Generic[TypeModel]):
         registration_status: str = constants.REGISTERED,
         name: str | None = None,
         *,
+        status: str | None = None,
         page_size: int | None = None,
         limit: int | None = None,
         reverse: bool = False,
@@ -290,6 +291,7 @@ class TypeQuerySet(DomainScopedQuerySet, Generic[TypeModel]):
             domain: Another domain to list (default: this queryset's).
             registration_status: ``REGISTERED`` or ``DEPRECATED``.
             name: Only the versions of this type.
+            status: Another name for `registration_status`, as the seed's examples wrote it.
             page_size: Types per request (1-1,000).
             limit: Stop after this many.
             reverse: Descending order of name and version.
@@ -301,6 +303,8 @@ class TypeQuerySet(DomainScopedQuerySet, Generic[TypeModel]):
             ValidationError: When an argument is invalid (nothing is sent).
         """
         target = as_domain(domain) if domain is not None else self.domain
+        if status is not None:
+            registration_status = status
         validation.check_choice(registration_status, "registration_status", constants.REGISTRATION_STATUSES)
         params: dict[str, Any] = {"domain": target.name, "registrationStatus": registration_status}
         if name is not None:
