@@ -91,6 +91,16 @@ class Scenario:
         )
         return {"workflowId": workflow_id, "runId": response["runId"]}
 
+    async def signal(self, execution: Json, name: str = "nudge", **extra: Any) -> None:
+        """Signal an execution (a way to get a new decision task)."""
+        await self.client.signal_workflow_execution(
+            domain=self.domain,
+            workflowId=execution["workflowId"],
+            runId=execution["runId"],
+            signalName=name,
+            **extra,
+        )
+
     async def poll_decision(self, task_list: str | None = None, **extra: Any) -> Json:
         """Poll for a decision task (all pages of history merged into ``events``)."""
         task: Json = await self.client.poll_for_decision_task(
@@ -107,9 +117,9 @@ class Scenario:
         task["events"] = events
         return task
 
-    async def decide(self, *decisions: Json, **extra: Any) -> Json:
+    async def decide(self, *decisions: Json, task_list: str | None = None, **extra: Any) -> Json:
         """Poll a decision task (it must be there) and answer it with ``decisions``; return the task."""
-        task = await self.poll_decision()
+        task = await self.poll_decision(task_list)
         assert task["taskToken"], "expected a decision task"
         await self.client.respond_decision_task_completed(
             taskToken=task["taskToken"], decisions=list(decisions), **extra
