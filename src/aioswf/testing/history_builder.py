@@ -695,7 +695,7 @@ class HistoryBuilder:
             if event_type == "WorkflowExecutionContinuedAsNew":
                 self._runs += 1
                 values.setdefault("new_execution_run_id", f"continued-run-{self._runs}")
-        elif event_type == "DecisionTaskScheduled":
+        elif event_type in ("DecisionTaskScheduled", "StartChildWorkflowExecutionInitiated"):
             values.setdefault("task_list", {"name": self.task_list})
         elif event_type == "ActivityTaskScheduled":
             values.setdefault("task_list", {"name": self.activity_task_list})
