@@ -30,6 +30,7 @@ from aioswf.models.event import (
     event_attributes_key,
     snake_case,
 )
+from aioswf.models.history import History
 
 SERVICE_MODEL = botocore.session.get_session().get_service_model("swf")
 MODEL_EVENT_TYPES: list[str] = SERVICE_MODEL.shape_for("EventType").enum
@@ -265,3 +266,10 @@ def test_events_are_equal_when_their_content_is_whatever_raw_dict_they_came_from
 def test_a_malformed_raw_event_is_refused_with_value_error(raw: Any) -> None:
     with pytest.raises(ValueError):
         EventFactory(raw)
+
+
+@settings(max_examples=60)
+@given(raws=st.lists(raw_events(), max_size=15, unique_by=lambda raw: raw["eventId"]))
+def test_any_events_the_model_allows_compile_the_same_in_any_order(raws: list[dict[str, Any]]) -> None:
+    history = History.from_raw(raws)
+    assert history.reversed.compile() == history.compile()

@@ -357,6 +357,12 @@ class CompiledHistory:
     unresolved: tuple[Event, ...] = ()
 
 
+def _reference(event: Event, key: str) -> int:
+    value = event.get(key)
+    # Event ids are positive, so -1 refers to nothing: a missing or malformed reference stays unresolved.
+    return value if isinstance(value, int) else -1
+
+
 def _text(event: Event, key: str) -> str | None:
     value = event.get(key)
     return None if value is None else str(value)
@@ -537,7 +543,7 @@ class _Compiler:
                     cause=event.get("cause"),
                 )
             return True
-        found = self.activity_by_scheduled.get(event.get("scheduled_event_id"))
+        found = self.activity_by_scheduled.get(_reference(event, "scheduled_event_id"))
         current = self.activities.get(found) if found is not None else None
         if found is None or current is None:
             return False
@@ -609,7 +615,7 @@ class _Compiler:
             else:
                 self.children[workflow_id] = initiated
             return True
-        pending = self.pending_children.pop(event.get("initiated_event_id"), None)
+        pending = self.pending_children.pop(_reference(event, "initiated_event_id"), None)
         if state == "start_failed":
             if pending is not None and previous is not None:
                 self.children[workflow_id] = attrs.evolve(previous, cause=event.get("cause"))
@@ -689,7 +695,7 @@ class _Compiler:
                 )
             )
             return True
-        index = self.external_by_initiated.get(event.get("initiated_event_id"))
+        index = self.external_by_initiated.get(_reference(event, "initiated_event_id"))
         execution = event.get("workflow_execution")
         run_id = execution.get("run_id") if isinstance(execution, Mapping) else event.get("run_id")
         if index is None:
@@ -739,7 +745,7 @@ class _Compiler:
                     cause=event.get("cause"),
                 )
             return True
-        found = self.lambda_by_scheduled.get(event.get("scheduled_event_id"))
+        found = self.lambda_by_scheduled.get(_reference(event, "scheduled_event_id"))
         current = self.lambdas.get(found) if found is not None else None
         if found is None or current is None:
             return False
