@@ -288,7 +288,6 @@ def test_an_execution_context_beyond_the_limit_is_refused() -> None:
 
 
 def test_only_decisions_are_accepted_in_a_response() -> None:
+    raw: Any = {"decisionType": "CompleteWorkflowExecution"}
     with pytest.raises(ValidationError, match=r"decisions\[1\]"):
-        decisions_to_api(
-            [WorkflowExecutionDecision.complete(), {"decisionType": "CompleteWorkflowExecution"}]
-        )  # type: ignore[list-item]
+        decisions_to_api([WorkflowExecutionDecision.complete(), raw])

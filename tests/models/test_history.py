@@ -719,3 +719,8 @@ def test_compile_tolerates_events_that_lack_their_attributes() -> None:
         {},
         {},
     )
+
+
+def test_a_history_repr_stays_short_however_long_the_history() -> None:
+    assert repr(markers(500)) == "History(504 events, ids 1..504, last MarkerRecorded)"
+    assert repr(History()) == "History([])"

@@ -76,7 +76,7 @@ def _matches(event: Event, key: str, expected: Any) -> bool:
     return bool(getattr(event, key, _MISSING) == expected)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class History(Sequence[Event]):
     """A workflow execution's history: an immutable, re-iterable sequence of `Event` objects.
 
@@ -120,6 +120,12 @@ class History(Sequence[Event]):
 
     def __len__(self) -> int:
         return len(self.events)
+
+    def __repr__(self) -> str:
+        # A long history printed in full would bury a failing test's message; ids and the last type suffice.
+        if not self.events:
+            return "History([])"
+        return f"History({len(self.events)} events, ids {self.events[0].id}..{self.events[-1].id}, last {self.events[-1].name})"
 
     @overload
     def __getitem__(self, index: int) -> Event: ...
