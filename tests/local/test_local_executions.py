@@ -92,7 +92,12 @@ async def test_terminate_records_reason_details_and_child_policy(scenario: Scena
         childPolicy="ABANDON",
     )
     events = await scenario.history(execution)
-    assert attributes(events[-1]) == {"reason": "r", "details": "d", "childPolicy": "ABANDON"}
+    assert attributes(events[-1]) == {
+        "reason": "r",
+        "details": "d",
+        "childPolicy": "ABANDON",
+        "cause": "OPERATOR_INITIATED",
+    }
     assert (await scenario.describe(execution))["executionInfo"]["closeStatus"] == "TERMINATED"
     with pytest.raises(scenario.client.exceptions.UnknownResourceFault):
         await scenario.client.terminate_workflow_execution(

@@ -155,7 +155,12 @@ def terminate_workflow_execution(engine: Engine, p: Json) -> Json:
     """``TerminateWorkflowExecution``."""
     execution = open_execution(engine.domain(p["domain"]), p["workflowId"], p.get("runId"))
     terminate(
-        engine, execution, reason=p.get("reason"), details=p.get("details"), child_policy=p.get("childPolicy")
+        engine,
+        execution,
+        reason=p.get("reason"),
+        details=p.get("details"),
+        child_policy=p.get("childPolicy"),
+        cause="OPERATOR_INITIATED",
     )
     return {}
 
