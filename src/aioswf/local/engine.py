@@ -73,6 +73,9 @@ class Engine:
         self._busy = 0
         self._last_activity = time.monotonic()
         self._handlers: dict[str, Handler] = _handlers()
+        self._waiting = {
+            name for name, handler in self._handlers.items() if inspect.iscoroutinefunction(handler)
+        }
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -230,6 +233,27 @@ class Engine:
     def operations(self) -> list[str]:
         """The names of the operations this engine serves."""
         return sorted(self._handlers)
+
+    def waits(self, operation: str) -> bool:
+        """Tell whether ``operation`` may wait (the long polls) and must be awaited with :meth:`call`."""
+        return operation in self._waiting
+
+    def call_now(self, operation: str, params: Json) -> Json:
+        """Run one SWF operation that never waits (see :meth:`waits`).
+
+        Raises:
+            SWFFault: The SWF fault to send back.
+        """
+        handler = self._handlers.get(operation)
+        if handler is None:
+            raise UnknownOperationException(f"Unknown operation: {operation}")
+        if operation in self._waiting:
+            raise RuntimeError(f"{operation} waits: await Engine.call() instead")
+        validate_input(operation, params)
+        self._last_activity = time.monotonic()
+        result = handler(self, params)
+        assert isinstance(result, dict)
+        return result
 
     async def call(self, operation: str, params: Json) -> Json:
         """Run one SWF operation.

@@ -8,11 +8,9 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
-
 from aioswf.local.clock import Clock
 from aioswf.local.engine import Engine, LambdaFunction
-from aioswf.local.server import ResponseChecker, build_app
+from aioswf.local.server import HTTPProtocol, ResponseChecker
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection
@@ -61,7 +59,8 @@ class LocalSWF:
         if check_responses is None:
             check_responses = os.environ.get(CHECK_ENV, "") == "1"
         self.checker = ResponseChecker() if check_responses else None
-        self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
+        self._connections: set[HTTPProtocol] = set()
         self._state = "unopened"
 
     @property
@@ -109,30 +108,31 @@ class LocalSWF:
         if self._state != "unopened":
             raise RuntimeError(f"cannot start a local SWF server that is {self._state}")
         await self.engine.start()
-        runner = web.AppRunner(build_app(self.engine, self.checker), access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        loop = asyncio.get_running_loop()
         try:
-            await site.start()
+            self._server = await loop.create_server(
+                lambda: HTTPProtocol(self.engine, self.checker, self._connections),
+                self.host,
+                self.port,
+                reuse_address=True,
+            )
         except BaseException:
-            await runner.cleanup()
             await self.engine.stop()
             raise
-        self._runner = runner
-        server = site._server
-        assert server is not None
-        assert isinstance(server, asyncio.base_events.Server)
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = self._server.sockets[0].getsockname()[1]
         self._state = "open"
 
     async def stop(self) -> None:
-        """Stop serving (idempotent). Waiting long polls are answered empty."""
+        """Stop serving (idempotent). Open connections, waiting long polls included, are closed."""
         if self._state != "open":
             self._state = "closed"
             return
         self._state = "closed"
-        assert self._runner is not None
-        await self._runner.cleanup()
+        assert self._server is not None
+        self._server.close()
+        for connection in list(self._connections):
+            connection.close()
+        await self._server.wait_closed()
         await self.engine.stop()
 
     async def __aenter__(self) -> LocalSWF:

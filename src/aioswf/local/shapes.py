@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import botocore.session
@@ -83,66 +84,131 @@ def output_violations(operation: str, body: Any) -> list[str]:
     return errors
 
 
+Validator = Callable[[Any, str, list[str]], None]
+_validators: dict[tuple[str, bool], Validator] = {}
+
+
 def _check(value: Any, shape: Shape, path: str, errors: list[str], *, relax_required: bool = False) -> None:
+    _validator(shape, relax_required)(value, path, errors)
+
+
+def _validator(shape: Shape, relax_required: bool = False) -> Validator:
+    """Return the validator of a shape, compiled once into closures (it runs on every request)."""
+    key = (shape.name, relax_required)
+    found = _validators.get(key)
+    if found is None:
+        found = _validators[key] = _compile(shape, relax_required)
+    return found
+
+
+def _compile(shape: Shape, relax_required: bool) -> Validator:
     kind = shape.type_name
     meta = shape.metadata
+    low, high = meta.get("min"), meta.get("max")
     if kind == "structure":
         assert isinstance(shape, StructureShape)
-        if not isinstance(value, dict):
-            errors.append(f"{path}: expected an object, got {type(value).__name__}")
-            return
-        if not relax_required:
-            for name in shape.required_members:
+        required = () if relax_required else tuple(shape.required_members)
+        members: dict[str, Validator] = {}
+
+        def check_structure(value: Any, path: str, errors: list[str]) -> None:
+            if not isinstance(value, dict):
+                errors.append(f"{path}: expected an object, got {type(value).__name__}")
+                return
+            for name in required:
                 if name not in value:
                     errors.append(f"{path}: missing required member {name!r}")
-        for name, member_value in value.items():
-            if name not in shape.members:
-                errors.append(f"{path}: unknown member {name!r}")
-                continue
-            _check(member_value, shape.members[name], f"{path}.{name}", errors)
-    elif kind == "list":
+            for name, item in value.items():
+                validator = members.get(name)
+                if validator is None:
+                    if name in shape.members:
+                        validator = members[name] = _validator(shape.members[name])
+                    else:
+                        errors.append(f"{path}: unknown member {name!r}")
+                        continue
+                validator(item, f"{path}.{name}", errors)
+
+        return check_structure
+    if kind == "list":
         assert isinstance(shape, ListShape)
-        if not isinstance(value, list):
-            errors.append(f"{path}: expected a list, got {type(value).__name__}")
-            return
-        _check_range(len(value), meta, path, errors, "length")
-        for index, item in enumerate(value):
-            _check(item, shape.member, f"{path}[{index}]", errors)
-    elif kind == "map":
+        member_shape = shape.member
+
+        def check_list(value: Any, path: str, errors: list[str]) -> None:
+            if not isinstance(value, list):
+                errors.append(f"{path}: expected a list, got {type(value).__name__}")
+                return
+            _check_range(len(value), low, high, path, errors, "length")
+            item_validator = _validator(member_shape)
+            for index, item in enumerate(value):
+                item_validator(item, f"{path}[{index}]", errors)
+
+        return check_list
+    if kind == "map":
         assert isinstance(shape, MapShape)
-        if not isinstance(value, dict):
-            errors.append(f"{path}: expected an object, got {type(value).__name__}")
-            return
-        for key, item in value.items():
-            _check(key, shape.key, f"{path}<key>", errors)
-            _check(item, shape.value, f"{path}[{key!r}]", errors)
-    elif kind == "string":
-        if not isinstance(value, str):
-            errors.append(f"{path}: expected a string, got {type(value).__name__}")
-            return
-        if shape.enum and value not in shape.enum:
-            errors.append(f"{path}: {value!r} is not one of {shape.enum}")
-        _check_range(len(value), meta, path, errors, "length")
-    elif kind in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            errors.append(f"{path}: expected an integer, got {type(value).__name__}")
-            return
-        _check_range(value, meta, path, errors, "value")
-    elif kind in ("double", "float"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            errors.append(f"{path}: expected a number, got {type(value).__name__}")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            errors.append(f"{path}: expected a boolean, got {type(value).__name__}")
-    elif kind == "timestamp":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            errors.append(f"{path}: expected an epoch-seconds number, got {value!r}")
-    else:  # pragma: no cover - SWF uses no other shape types
+        key_shape, value_shape = shape.key, shape.value
+
+        def check_map(value: Any, path: str, errors: list[str]) -> None:
+            if not isinstance(value, dict):
+                errors.append(f"{path}: expected an object, got {type(value).__name__}")
+                return
+            for key, item in value.items():
+                _validator(key_shape)(key, f"{path}<key>", errors)
+                _validator(value_shape)(item, f"{path}[{key!r}]", errors)
+
+        return check_map
+    if kind == "string":
+        enum = frozenset(shape.enum) if shape.enum else None
+        listed = list(shape.enum) if shape.enum else []
+
+        def check_string(value: Any, path: str, errors: list[str]) -> None:
+            if not isinstance(value, str):
+                errors.append(f"{path}: expected a string, got {type(value).__name__}")
+                return
+            if enum is not None and value not in enum:
+                errors.append(f"{path}: {value!r} is not one of {listed}")
+            if low is not None or high is not None:
+                _check_range(len(value), low, high, path, errors, "length")
+
+        return check_string
+    if kind in ("integer", "long"):
+
+        def check_integer(value: Any, path: str, errors: list[str]) -> None:
+            if isinstance(value, bool) or not isinstance(value, int):
+                errors.append(f"{path}: expected an integer, got {type(value).__name__}")
+                return
+            _check_range(value, low, high, path, errors, "value")
+
+        return check_integer
+    if kind in ("double", "float"):
+
+        def check_number(value: Any, path: str, errors: list[str]) -> None:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                errors.append(f"{path}: expected a number, got {type(value).__name__}")
+
+        return check_number
+    if kind == "boolean":
+
+        def check_boolean(value: Any, path: str, errors: list[str]) -> None:
+            if not isinstance(value, bool):
+                errors.append(f"{path}: expected a boolean, got {type(value).__name__}")
+
+        return check_boolean
+    if kind == "timestamp":
+
+        def check_timestamp(value: Any, path: str, errors: list[str]) -> None:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                errors.append(f"{path}: expected an epoch-seconds number, got {value!r}")
+
+        return check_timestamp
+
+    def unsupported(value: Any, path: str, errors: list[str]) -> None:  # pragma: no cover - SWF has none
         errors.append(f"{path}: unsupported shape type {kind}")
 
+    return unsupported
 
-def _check_range(value: int, meta: dict[str, Any], path: str, errors: list[str], what: str) -> None:
-    low, high = meta.get("min"), meta.get("max")
+
+def _check_range(
+    value: int, low: int | None, high: int | None, path: str, errors: list[str], what: str
+) -> None:
     if low is not None and value < low:
         errors.append(f"{path}: {what} {value} is below the minimum {low}")
     if high is not None and value > high:
