@@ -338,8 +338,9 @@ class Actor(Generic[_T]):
         Args:
             grace: Seconds in-flight tasks get to finish.
         """
-        if self._state is ActorState.IDLE and not self._claimed:
+        if not self._claimed:
             self._state = ActorState.STOPPED
+            self._stopped.set()
             return
         self._deadline = min(self._deadline, anyio.current_time() + max(0.0, grace))
         if self._state is ActorState.RUNNING:

@@ -34,7 +34,8 @@ async def call_handler(
 
     A coroutine function runs on the loop. A plain function runs in a worker thread (the context variables
     of the caller go with it); when the caller is cancelled, the thread is abandoned: Python cannot stop a
-    thread, so it runs its course and its outcome is ignored.
+    thread, so it runs its course and its outcome is ignored. A plain function returning an awaitable (a
+    lambda calling a coroutine function) has the awaitable awaited on the loop.
 
     Args:
         function: The handler.
@@ -46,7 +47,11 @@ async def call_handler(
     """
     if is_async_callable(function):
         return await function(*args)
-    return await anyio.to_thread.run_sync(function, *args, abandon_on_cancel=True, limiter=limiter)
+    result = await anyio.to_thread.run_sync(function, *args, abandon_on_cancel=True, limiter=limiter)
+    if inspect.isawaitable(result):
+        # A plain function that returns an awaitable, e.g. ``lambda task: decide(flow, task)``.
+        return await result
+    return result
 
 
 def clip_head(text: str, limit: int) -> str:
