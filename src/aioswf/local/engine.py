@@ -97,11 +97,16 @@ class Engine:
             except asyncio.CancelledError:
                 pass
             self._scheduler = None
-        for domain in self.domains.values():
-            for execution in domain.open_executions.values():
-                for record in execution.lambdas.values():
-                    if record.task is not None:
-                        record.task.cancel()
+        running = [
+            record.task
+            for domain in self.domains.values()
+            for execution in domain.open_executions.values()
+            for record in execution.lambdas.values()
+            if record.task is not None and not record.task.done()
+        ]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     # -- time and deadlines ----------------------------------------------------------------------
 

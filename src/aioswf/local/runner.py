@@ -130,8 +130,12 @@ class LocalSWF:
         self._state = "closed"
         assert self._server is not None
         self._server.close()
-        for connection in list(self._connections):
-            connection.close()
+        polls = [
+            poll
+            for poll in (connection.close() for connection in list(self._connections))
+            if poll is not None
+        ]
+        await asyncio.gather(*polls, return_exceptions=True)
         await self._server.wait_closed()
         await self.engine.stop()
 

@@ -93,12 +93,14 @@ class HTTPProtocol(asyncio.Protocol):
         if self._pending is not None:
             self._pending.cancel()
 
-    def close(self) -> None:
-        """Close the connection now."""
-        if self._pending is not None:
-            self._pending.cancel()
+    def close(self) -> asyncio.Task[None] | None:
+        """Close the connection now; return the cancelled long poll, if one was in flight."""
+        pending = self._pending
+        if pending is not None:
+            pending.cancel()
         if self._transport is not None:
             self._transport.close()
+        return pending
 
     def data_received(self, data: bytes) -> None:
         """Buffer bytes and answer every complete request."""
