@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -21,6 +21,13 @@ CLOSING_ACTIVITY_EVENTS = (
     "ActivityTaskCanceled",
     "ActivityTaskTimedOut",
 )
+
+
+async def until(predicate: Callable[[], object], *, within: float = 10) -> None:
+    """Waits until `predicate()` is true (it watches state that other tasks, threads or servers change)."""
+    with anyio.fail_after(within):
+        while not predicate():  # noqa: ASYNC110 - the state is not ours to signal with an Event
+            await anyio.sleep(0.01)
 
 
 def unique(prefix: str) -> str:
@@ -74,16 +81,25 @@ class Flow:
             connection=conn,
         ).save()
         return cls(
-            conn, domain, workflow_type, activity_type, decisions, activities, heartbeat_timeout, start_to_close
+            conn,
+            domain,
+            workflow_type,
+            activity_type,
+            decisions,
+            activities,
+            heartbeat_timeout,
+            start_to_close,
         )
 
     async def start(self, count: int = 1, *, input: str = "x") -> list[WorkflowExecution]:
         """Starts `count` executions, each with `input` followed by its index."""
         return [await self.workflow_type.start_execution(input=f"{input}{index}") for index in range(count)]
 
-    async def outcomes(self, executions: Sequence[WorkflowExecution], timeout: float = 20) -> list[ExecutionOutcome]:
+    async def outcomes(
+        self, executions: Sequence[WorkflowExecution], within: float = 20
+    ) -> list[ExecutionOutcome]:
         """Waits for every execution to close; returns how each ended."""
-        with anyio.fail_after(timeout):
+        with anyio.fail_after(within):
             return [await execution.wait(poll_interval=0.05) for execution in executions]
 
     async def history(self, execution: WorkflowExecution) -> History:
@@ -94,9 +110,9 @@ class Flow:
         """The names of the execution's events, in order."""
         return [event.name for event in await self.history(execution)]
 
-    async def wait_for_event(self, execution: WorkflowExecution, name: str, timeout: float = 10) -> Any:
+    async def wait_for_event(self, execution: WorkflowExecution, name: str, within: float = 10) -> Any:
         """Waits until the execution's history has an event called `name`; returns it."""
-        with anyio.fail_after(timeout):
+        with anyio.fail_after(within):
             while True:
                 for event in await self.history(execution):
                     if event.name == name:
@@ -106,7 +122,10 @@ class Flow:
     def schedule(self, task: DecisionTask, **options: Any) -> Decision:
         """The decision scheduling this flow's activity with the execution's input."""
         return ActivityTaskDecision.schedule(
-            "work-1", (self.activity_type.name, self.activity_type.version), input=task.history[0].input, **options
+            "work-1",
+            (self.activity_type.name, self.activity_type.version),
+            input=task.history[0].input,
+            **options,
         )
 
 
@@ -124,7 +143,11 @@ async def one_activity(flow: Flow, task: DecisionTask, **schedule: Any) -> list[
         if event.name == "ActivityTaskCanceled":
             return [WorkflowExecutionDecision.fail(reason="canceled", details=event.details)]
         if event.name == "ActivityTaskTimedOut":
-            return [WorkflowExecutionDecision.fail(reason=f"timed out: {event.timeout_type}", details=event.details)]
+            return [
+                WorkflowExecutionDecision.fail(
+                    reason=f"timed out: {event.timeout_type}", details=event.details
+                )
+            ]
     if "ActivityTaskScheduled" not in names:
         return [flow.schedule(task, **schedule)]
     signals = [event for event in task.history if event.name == "WorkflowExecutionSignaled"]

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
+from actor_scenarios import Flow
 from aiobotocore.config import AioConfig
+from swf_fault_proxy import FaultProxy
 
 import aioswf
-from actor_scenarios import Flow
 from aioswf.local import LocalSWF, ManualClock
-from swf_fault_proxy import FaultProxy
 
 #: Long polls wait this long on the test servers, so that stopping and empty polls stay quick.
 POLL_WAIT = 0.3

@@ -49,9 +49,7 @@ class FaultProxy:
         """The proxy's URL: give it to the SWF client instead of the server's."""
         return f"http://127.0.0.1:{self._port}"
 
-    def inject(
-        self, fault: Fault, *, operations: set[str] | None = None, count: int | None = None
-    ) -> None:
+    def inject(self, fault: Fault, *, operations: set[str] | None = None, count: int | None = None) -> None:
         """Fails the next requests (of `operations`, or all) with `fault`, `count` times or until `heal`."""
         self._injection = _Injection(fault, frozenset(operations) if operations else None, count)
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import anyio
 import pytest
+from actor_scenarios import Flow, one_activity, until
 
 import aioswf
-from actor_scenarios import Flow, one_activity
 from aioswf.actors import ActivityError, ActivityWorker, Decider, current_activity, heartbeat_interval_for
 from aioswf.exceptions import PollTimeout, ValidationError
 from aioswf.local import LocalSWF, ManualClock
@@ -34,11 +34,15 @@ class Sent:
 @pytest.fixture
 async def deciding(flow: Flow) -> AsyncIterator[Decider]:
     """The stock decider of `flow`, running."""
-    async with Decider(flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn) as d:
+    async with Decider(
+        flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn
+    ) as d:
         yield d
 
 
-async def scheduled_task(flow: Flow, worker: ActivityWorker) -> tuple[aioswf.models.WorkflowExecution, ActivityTask]:
+async def scheduled_task(
+    flow: Flow, worker: ActivityWorker
+) -> tuple[aioswf.models.WorkflowExecution, ActivityTask]:
     (execution,) = await flow.start(1, input="in")
     with anyio.fail_after(10):
         while True:
@@ -138,7 +142,9 @@ async def test_tasks_go_to_the_handler_of_their_type(flow: Flow, deciding: Decid
 
 
 async def test_a_task_without_a_handler_fails_with_a_clear_reason(flow: Flow, deciding: Decider) -> None:
-    async with ActivityWorker(flow.domain, flow.activities, {"other": lambda task: None}, connection=flow.conn):
+    async with ActivityWorker(
+        flow.domain, flow.activities, {"other": lambda task: None}, connection=flow.conn
+    ):
         (outcome,) = await flow.outcomes(await flow.start(1))
 
     assert outcome.close_status == "FAILED"
@@ -175,7 +181,9 @@ async def test_no_more_than_max_concurrent_tasks_run_at_once(flow: Flow, decidin
         running -= 1
         return "ok"
 
-    worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, max_concurrent=3, connection=flow.conn)
+    worker = ActivityWorker(
+        flow.domain, flow.activities, {"work": work}, max_concurrent=3, connection=flow.conn
+    )
     async with worker:
         outcomes = await flow.outcomes(await flow.start(9))
 
@@ -191,14 +199,18 @@ async def test_heartbeats_are_sent_while_a_handler_runs(flow: Flow, deciding: De
         await anyio.sleep(0.5)
         return "ok"
 
-    worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn)
+    worker = ActivityWorker(
+        flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn
+    )
     async with worker:
         await flow.outcomes(await flow.start(1))
 
     assert sent.operations["RecordActivityTaskHeartbeat"] >= 4
 
 
-async def test_the_heartbeat_interval_derives_from_the_types_heartbeat_timeout(conn: aioswf.Connection) -> None:
+async def test_the_heartbeat_interval_derives_from_the_types_heartbeat_timeout(
+    conn: aioswf.Connection,
+) -> None:
     flow = await Flow.register(conn, heartbeat_timeout="1")
     sent = Sent(conn)
 
@@ -219,7 +231,9 @@ async def test_the_heartbeat_interval_derives_from_the_types_heartbeat_timeout(c
     assert heartbeat_interval_for("NONE") == heartbeat_interval_for(None) == 30
 
 
-async def test_a_cancel_request_cancels_the_handler_and_answers_canceled(flow: Flow, deciding: Decider) -> None:
+async def test_a_cancel_request_cancels_the_handler_and_answers_canceled(
+    flow: Flow, deciding: Decider
+) -> None:
     started = anyio.Event()
     cancelled = anyio.Event()
 
@@ -233,7 +247,9 @@ async def test_a_cancel_request_cancels_the_handler_and_answers_canceled(flow: F
             raise
         return "never"
 
-    worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn)
+    worker = ActivityWorker(
+        flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn
+    )
     async with worker:
         (execution,) = await flow.start(1)
         await started.wait()
@@ -252,7 +268,9 @@ async def test_a_cancel_request_reaches_a_threaded_handler(flow: Flow, deciding:
         assert context.cancel_requested
         raise RuntimeError("stopped on request")
 
-    worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn)
+    worker = ActivityWorker(
+        flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn
+    )
     async with worker:
         (execution,) = await flow.start(1)
         await flow.wait_for_event(execution, "ActivityTaskStarted")
@@ -287,9 +305,7 @@ async def test_a_heartbeat_timeout_stops_the_handler_without_an_answer(
         ) as worker,
     ):
         (execution,) = await flow.start(1)
-        with anyio.fail_after(10):
-            while sent.operations["RecordActivityTaskHeartbeat"] < 1:
-                await anyio.sleep(0.02)
+        await until(lambda: sent.operations["RecordActivityTaskHeartbeat"] >= 1)
         beating.set()
         assert isinstance(manual_swf.clock, ManualClock)
         manual_swf.clock.advance(11)
@@ -344,7 +360,9 @@ async def test_an_error_fails_the_task_with_its_message_and_traceback(flow: Flow
     assert "in work" in outcome.details
 
 
-async def test_an_activity_error_fails_the_task_with_its_reason_and_details(flow: Flow, deciding: Decider) -> None:
+async def test_an_activity_error_fails_the_task_with_its_reason_and_details(
+    flow: Flow, deciding: Decider
+) -> None:
     async def work(task: ActivityTask) -> str:
         raise ActivityError("quota exceeded", details="x" * 40_000)
 

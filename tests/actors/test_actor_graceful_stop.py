@@ -8,8 +8,8 @@ import threading
 
 import anyio
 import pytest
+from actor_scenarios import CLOSING_ACTIVITY_EVENTS, Flow, one_activity, until
 
-from actor_scenarios import CLOSING_ACTIVITY_EVENTS, Flow, one_activity
 from aioswf.actors import ActivityWorker, ActorState, Decider
 from aioswf.models import WorkflowExecution
 from aioswf.models.decision import WorkflowExecutionDecision
@@ -21,7 +21,9 @@ async def unanswered(flow: Flow, executions: list[WorkflowExecution]) -> dict[st
     found = {}
     for execution in executions:
         names = await flow.event_names(execution)
-        open_tasks = names.count("ActivityTaskStarted") - sum(names.count(name) for name in CLOSING_ACTIVITY_EVENTS)
+        open_tasks = names.count("ActivityTaskStarted") - sum(
+            names.count(name) for name in CLOSING_ACTIVITY_EVENTS
+        )
         if open_tasks:
             found[execution.workflow_id] = open_tasks
     return found
@@ -36,14 +38,16 @@ async def test_every_polled_task_is_answered_before_the_worker_reports_stopped(f
         await anyio.sleep(0.1 if task.input and task.input.endswith(("0", "2", "4")) else 60)
         return f"done {task.input}"
 
-    decider = Decider(flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn)
-    worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, max_concurrent=6, connection=flow.conn)
+    decider = Decider(
+        flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn
+    )
+    worker = ActivityWorker(
+        flow.domain, flow.activities, {"work": work}, max_concurrent=6, connection=flow.conn
+    )
     async with decider:
         await worker.start()
         executions = await flow.start(10)
-        with anyio.fail_after(10):
-            while started < 6:
-                await anyio.sleep(0.02)
+        await until(lambda: started >= 6)
         await worker.stop(grace=0.5)
 
         assert worker.state is ActorState.STOPPED
@@ -80,12 +84,12 @@ async def test_a_threaded_handler_is_abandoned_after_the_grace_and_its_task_fail
 
     worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, connection=flow.conn)
     try:
-        async with Decider(flow.domain, flow.decisions, lambda t: one_activity(flow, t), connection=flow.conn):
+        async with Decider(
+            flow.domain, flow.decisions, lambda t: one_activity(flow, t), connection=flow.conn
+        ):
             await worker.start()
             (execution,) = await flow.start(1)
-            with anyio.fail_after(10):
-                while not running.is_set():
-                    await anyio.sleep(0.02)
+            await until(running.is_set)
             with caplog.at_level(logging.WARNING, logger="aioswf.actors"):
                 await worker.stop(grace=0.2)
             (outcome,) = await flow.outcomes([execution])
@@ -165,7 +169,11 @@ async def test_a_worker_cancelled_from_outside_still_reports_its_tasks(flow: Flo
 
 async def test_finish_polls_handles_the_task_of_the_poll_in_flight(flow: Flow) -> None:
     worker = ActivityWorker(
-        flow.domain, flow.activities, {"work": lambda task: "from the last poll"}, finish_polls=True, connection=flow.conn
+        flow.domain,
+        flow.activities,
+        {"work": lambda task: "from the last poll"},
+        finish_polls=True,
+        connection=flow.conn,
     )
     async with Decider(flow.domain, flow.decisions, lambda t: one_activity(flow, t), connection=flow.conn):
         await worker.start()

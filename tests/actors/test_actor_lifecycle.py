@@ -8,9 +8,9 @@ import socket
 
 import anyio
 import pytest
+from actor_scenarios import Flow, one_activity, until
 
 import aioswf
-from actor_scenarios import Flow, one_activity
 from aioswf.actors import ActivityWorker, ActorState, ActorStateError, Decider
 from aioswf.exceptions import DomainDoesNotExist, NoConnectionError, ValidationError
 from aioswf.models import Domain
@@ -83,16 +83,19 @@ async def test_run_returns_when_stopped_from_another_task(flow: Flow) -> None:
 
     async with anyio.create_task_group() as group:
         group.start_soon(worker.run)
-        while not worker.is_running:
-            await anyio.sleep(0.01)
+        await until(lambda: worker.is_running)
         await worker.stop()
 
     assert worker.state is ActorState.STOPPED
 
 
 async def test_the_domain_may_be_a_model_or_a_name(flow: Flow) -> None:
-    by_model = Decider(flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn)
-    by_name = ActivityWorker(flow.domain.name, flow.activities, {"work": lambda task: task.input.upper()}, connection=flow.conn)
+    by_model = Decider(
+        flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn
+    )
+    by_name = ActivityWorker(
+        flow.domain.name, flow.activities, {"work": lambda task: task.input.upper()}, connection=flow.conn
+    )
 
     async with by_model, by_name:
         outcomes = await flow.outcomes(await flow.start(1, input="abc"))

@@ -6,11 +6,10 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 
-import anyio
 import pytest
+from actor_scenarios import Flow, one_activity, until
 
 import aioswf
-from actor_scenarios import Flow, one_activity
 from aioswf.actors import ActivityWorker, Decider, DecisionResult
 from aioswf.exceptions import PollTimeout, ValidationError
 from aioswf.local import LocalSWF, ManualClock
@@ -66,7 +65,12 @@ async def test_complete_sends_decisions_as_models_or_dicts(flow: Flow) -> None:
     second = await decider.poll()
     await decider.complete(
         second.task_token,
-        [{"decisionType": "CompleteWorkflowExecution", "completeWorkflowExecutionDecisionAttributes": {"result": "dict"}}],
+        [
+            {
+                "decisionType": "CompleteWorkflowExecution",
+                "completeWorkflowExecutionDecisionAttributes": {"result": "dict"},
+            }
+        ],
     )
 
     assert sorted(outcome.result or "" for outcome in await flow.outcomes(executions)) == ["dict", "model"]
@@ -81,7 +85,9 @@ async def test_complete_refuses_too_many_decisions_before_sending(flow: Flow) ->
 
 
 async def test_the_run_loop_completes_executions_with_the_handlers_decisions(flow: Flow) -> None:
-    decider = Decider(flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn)
+    decider = Decider(
+        flow.domain, flow.decisions, lambda task: one_activity(flow, task), connection=flow.conn
+    )
     worker = ActivityWorker(flow.domain, flow.activities, {"work": upper}, connection=flow.conn)
 
     async with decider, worker:
@@ -146,9 +152,7 @@ async def test_a_failing_handler_leaves_the_task_to_time_out_and_the_decider_run
     decider = Decider(flow.domain, flow.decisions, decide, connection=manual_conn)
     with caplog.at_level(logging.ERROR, logger="aioswf.actors"):
         async with decider:
-            with anyio.fail_after(10):
-                while not calls:
-                    await anyio.sleep(0.02)
+            await until(lambda: calls)
             assert isinstance(manual_swf.clock, ManualClock)
             manual_swf.clock.advance(31)
             (outcome,) = await flow.outcomes([execution])
@@ -171,9 +175,7 @@ async def test_an_answer_beyond_swf_limits_is_logged_and_never_sent(
     decider = Decider(flow.domain, flow.decisions, decide, connection=flow.conn)
     with caplog.at_level(logging.ERROR, logger="aioswf.actors"):
         async with decider:
-            with anyio.fail_after(10):
-                while "cannot be sent" not in caplog.text:
-                    await anyio.sleep(0.02)
+            await until(lambda: "cannot be sent" in caplog.text)
 
     assert "at most 100" in caplog.text
     assert execution.workflow_id in caplog.text
