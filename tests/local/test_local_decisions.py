@@ -391,3 +391,21 @@ async def test_a_malformed_decision_is_a_validation_exception_and_records_nothin
         )
     assert caught.value.response["Error"]["Code"] == "ValidationException"
     assert (await scenario.types(execution))[-1] == "DecisionTaskStarted"
+
+
+async def test_a_close_decision_followed_by_others_fails_and_the_others_apply(scenario: Scenario) -> None:
+    execution = await scenario.start()
+    await scenario.decide(decision("CompleteWorkflowExecution"), decision("RecordMarker", markerName="after"))
+    events = await scenario.history(execution)
+    assert _last(events, "CompleteWorkflowExecutionFailed")["cause"] == "UNHANDLED_DECISION"
+    assert _last(events, "MarkerRecorded")["markerName"] == "after"
+    assert (await scenario.describe(execution))["executionInfo"]["executionStatus"] == "OPEN"
+
+
+async def test_an_activity_may_report_itself_canceled_without_a_request(scenario: Scenario) -> None:
+    execution = await scenario.start()
+    await scenario.decide(scenario.schedule("a1"))
+    task = await scenario.poll_activity()
+    await scenario.client.respond_activity_task_canceled(taskToken=task["taskToken"])
+    canceled = _last(await scenario.history(execution), "ActivityTaskCanceled")
+    assert canceled == {"scheduledEventId": 5, "startedEventId": 6}

@@ -136,3 +136,32 @@ async def test_domains_are_tagged_untagged_and_limited_to_50_tags(client: Any) -
         await client.tag_resource(resourceArn=arn, tags=[{"key": f"k{i}", "value": "v"} for i in range(50)])
     with pytest.raises(client.exceptions.UnknownResourceFault):
         await client.list_tags_for_resource(resourceArn=arn + "-missing")
+
+
+async def test_a_deprecated_domain_takes_no_new_types_or_executions(client: Any) -> None:
+    domain = await _domain(client)
+    await client.register_workflow_type(
+        domain=domain,
+        name="w",
+        version="1",
+        defaultTaskList={"name": "t"},
+        defaultChildPolicy="ABANDON",
+        defaultExecutionStartToCloseTimeout="60",
+        defaultTaskStartToCloseTimeout="10",
+    )
+    await client.deprecate_domain(name=domain)
+    with pytest.raises(client.exceptions.DomainDeprecatedFault):
+        await client.register_activity_type(domain=domain, name="a", version="1")
+    with pytest.raises(client.exceptions.DomainDeprecatedFault):
+        await client.start_workflow_execution(
+            domain=domain, workflowId="x", workflowType={"name": "w", "version": "1"}
+        )
+
+
+async def test_an_execution_timeout_default_cannot_be_none(client: Any) -> None:
+    domain = await _domain(client)
+    with pytest.raises(client.exceptions.ClientError) as caught:
+        await client.register_workflow_type(
+            domain=domain, name="w", version="1", defaultExecutionStartToCloseTimeout="NONE"
+        )
+    assert caught.value.response["Error"]["Code"] == "ValidationException"

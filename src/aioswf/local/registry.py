@@ -201,6 +201,8 @@ def _register(engine: Engine, p: Json, kind: str) -> Json:
     for key, value in configuration.items():
         if key.endswith("Timeout"):
             _check_duration(value, key)
+    if configuration.get("defaultExecutionStartToCloseTimeout") == "NONE":
+        raise ValidationException("defaultExecutionStartToCloseTimeout cannot be NONE")
     _check_priority(configuration.get("defaultTaskPriority"), "defaultTaskPriority")
     types: dict[tuple[str, str], Any] = domain.workflow_types if kind == "workflow" else domain.activity_types
     if (name, version) in types:
