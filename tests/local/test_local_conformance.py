@@ -240,6 +240,26 @@ async def _visibility(s: Scenario, t: Transcript) -> None:
     t[:] = normalize(t)
 
 
+async def _decision_failures(s: Scenario, t: Transcript) -> None:
+    c = s.client
+    execution = await s.start("df")
+    await c.register_activity_type(domain=s.domain, name="old", version="1", defaultTaskList={"name": "x"})
+    await c.deprecate_activity_type(domain=s.domain, activityType={"name": "old", "version": "1"})
+    await record(t, c.register_workflow_type(domain=s.domain, name="bare", version="1"))
+    await record(
+        t,
+        c.start_workflow_execution(
+            domain=s.domain, workflowId="b", workflowType={"name": "bare", "version": "1"}
+        ),
+    )
+    await s.decide(
+        decision("ScheduleActivityTask", activityType={"name": "nope", "version": "1"}, activityId="a"),
+        decision("ScheduleActivityTask", activityType={"name": "old", "version": "1"}, activityId="b"),
+    )
+    await s.decide(decision("CompleteWorkflowExecution", result="r"))
+    await record(t, c.get_workflow_execution_history(domain=s.domain, execution=execution))
+
+
 @pytest.mark.parametrize(
     "flow",
     [
@@ -408,3 +428,23 @@ async def test_a_closed_execution_has_no_open_work(scenario_local: Scenario) -> 
     )
     counts = (await scenario_local.describe(execution))["openCounts"]
     assert set(counts.values()) == {0}
+
+
+@pytest.mark.local_only(
+    "moto's bug: a signal while a decision task is out schedules a second one at once, and a close "
+    "decision then succeeds instead of failing with UNHANDLED_DECISION"
+)
+async def test_a_close_decision_with_unhandled_events_fails(scenario_local: Scenario) -> None:
+    execution = await scenario_local.start()
+    task = await scenario_local.poll_decision()
+    await scenario_local.signal(execution)
+    await scenario_local.client.respond_decision_task_completed(
+        taskToken=task["taskToken"], decisions=[decision("CompleteWorkflowExecution")]
+    )
+    types = await scenario_local.types(execution)
+    assert types[-4:] == [
+        "WorkflowExecutionSignaled",
+        "DecisionTaskCompleted",
+        "CompleteWorkflowExecutionFailed",
+        "DecisionTaskScheduled",
+    ]
