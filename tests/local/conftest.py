@@ -13,10 +13,19 @@ from moto.server import ThreadedMotoServer
 from swf_scenario import Scenario
 
 from aioswf.local import LocalSWF, ManualClock
+from aioswf.local.runner import CHECK_ENV
 
 NO_RETRY = AioConfig(retries={"total_max_attempts": 1}, read_timeout=30)
 CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 POLL_WAIT = 0.5
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_server_checks_its_responses() -> Iterator[None]:
+    """Servers these tests start without saying otherwise (threads, processes, benchmarks) check responses too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CHECK_ENV, "1")
+        yield
 
 
 def assert_conforms(local: LocalSWF) -> None:

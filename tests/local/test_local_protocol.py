@@ -122,6 +122,14 @@ def test_the_thread_runner_serves_boto3() -> None:
         assert client.describe_domain(name="threaded")["domainInfo"]["status"] == "REGISTERED"
         assert client.poll_for_activity_task(domain="threaded", taskList={"name": "t"})["taskToken"] == ""
         client.close()
+        assert local.server.checker is not None
+        assert local.server.violations == []
+
+
+def test_local_swf_in_thread_is_the_thread_runner() -> None:
+    runner = LocalSWF.in_thread(poll_wait=0.1)
+    assert isinstance(runner, LocalSWFThread)
+    runner.stop()
 
 
 @pytest.mark.slow

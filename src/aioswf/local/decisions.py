@@ -25,7 +25,7 @@ from aioswf.local.lifecycle import (
     track_child,
 )
 from aioswf.local.records import DecisionRecord, ExecutionRecord, TimerRecord
-from aioswf.local.registry import _check_duration, _check_name
+from aioswf.local.rules import check_duration, check_name
 from aioswf.local.workflow_ops import check_start_settings, request_cancel, signal
 
 if TYPE_CHECKING:
@@ -74,13 +74,13 @@ def _validate(decisions: list[Json]) -> None:
         attrs = attrs or {}
         for name, value in attrs.items():
             if name.endswith("Timeout"):
-                _check_duration(value, name)
-        if decision_type == "StartTimer" and not attrs["startToFireTimeout"].isdigit():
+                check_duration(value, name)
+        if decision_type == "StartTimer" and attrs["startToFireTimeout"] == "NONE":
             raise ValidationException("startToFireTimeout must be a number of seconds")
         if decision_type in ("StartChildWorkflowExecution", "ContinueAsNewWorkflowExecution"):
             check_start_settings(attrs)
         if decision_type == "StartChildWorkflowExecution":
-            _check_name(attrs["workflowId"], "workflowId")
+            check_name(attrs["workflowId"], "workflowId")
 
 
 def complete_decision_task(
@@ -94,7 +94,7 @@ def complete_decision_task(
     decisions: list[Json] = p.get("decisions") or []
     _validate(decisions)
     if p.get("taskListScheduleToStartTimeout") is not None:
-        _check_duration(p["taskListScheduleToStartTimeout"], "taskListScheduleToStartTimeout")
+        check_duration(p["taskListScheduleToStartTimeout"], "taskListScheduleToStartTimeout")
     attributes: Json = {
         "scheduledEventId": record.scheduled_event_id,
         "startedEventId": record.started_event_id,

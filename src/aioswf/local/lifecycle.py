@@ -34,6 +34,7 @@ __all__ = [
     "start_decision",
     "start_execution",
     "terminate",
+    "track_child",
 ]
 
 Json = dict[str, Any]

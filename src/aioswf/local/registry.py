@@ -17,6 +17,7 @@ from aioswf.local.faults import (
 )
 from aioswf.local.paging import paged
 from aioswf.local.records import ActivityTypeRecord, DomainRecord, WorkflowTypeRecord
+from aioswf.local.rules import check_duration, check_name, check_priority
 
 if TYPE_CHECKING:
     from aioswf.local.engine import Engine
@@ -45,43 +46,17 @@ _ACTIVITY_DEFAULTS = (
 )
 
 
-def _check_name(name: str, what: str) -> None:
-    if (
-        name != name.strip()
-        or name == "arn"
-        or any(c in name for c in ":/|")
-        or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in name)
-    ):
-        raise ValidationException(f"Invalid {what}: {name!r}")
-
-
-def _check_duration(value: str | None, name: str) -> None:
-    if value is None or value == "NONE":
-        return
-    if not value.isdigit():
-        raise ValidationException(f"Invalid {name}: {value!r} (seconds as an integer string, or NONE)")
-
-
-def _check_priority(value: str | None, name: str) -> None:
-    if value is None:
-        return
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationException(f"Invalid {name}: {value!r}") from None
-    if not -(2**31) <= number < 2**31:
-        raise ValidationException(f"Invalid {name}: {value!r} (out of the 32-bit range)")
-
-
 # -- domains ------------------------------------------------------------------------------------
 
 
 def register_domain(engine: Engine, p: Json) -> Json:
     """``RegisterDomain``."""
     name = p["name"]
-    _check_name(name, "domain name")
+    check_name(name, "domain name")
     retention = p["workflowExecutionRetentionPeriodInDays"]
-    if retention != "NONE" and (not retention.isdigit() or int(retention) > MAX_RETENTION_DAYS):
+    if retention != "NONE" and (
+        not (retention.isascii() and retention.isdigit()) or int(retention) > MAX_RETENTION_DAYS
+    ):
         raise ValidationException(
             f"Invalid workflowExecutionRetentionPeriodInDays: {retention!r} (0 to {MAX_RETENTION_DAYS}, or NONE)"
         )
@@ -194,16 +169,16 @@ def _type(engine: Engine, p: Json, kind: str) -> Any:
 def _register(engine: Engine, p: Json, kind: str) -> Json:
     domain = engine.domain(p["domain"], registered=True)
     name, version = p["name"], p["version"]
-    _check_name(name, "type name")
-    _check_name(version, "type version")
+    check_name(name, "type name")
+    check_name(version, "type version")
     defaults = _WORKFLOW_DEFAULTS if kind == "workflow" else _ACTIVITY_DEFAULTS
     configuration = {key: p[key] for key in defaults if key in p}
     for key, value in configuration.items():
         if key.endswith("Timeout"):
-            _check_duration(value, key)
+            check_duration(value, key)
     if configuration.get("defaultExecutionStartToCloseTimeout") == "NONE":
         raise ValidationException("defaultExecutionStartToCloseTimeout cannot be NONE")
-    _check_priority(configuration.get("defaultTaskPriority"), "defaultTaskPriority")
+    check_priority(configuration.get("defaultTaskPriority"), "defaultTaskPriority")
     types: dict[tuple[str, str], Any] = domain.workflow_types if kind == "workflow" else domain.activity_types
     if (name, version) in types:
         raise TypeAlreadyExistsFault(f"{kind.capitalize()}Type=[name={name}, version={version}]")

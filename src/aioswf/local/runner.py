@@ -139,6 +139,11 @@ class LocalSWF:
         await self._server.wait_closed()
         await self.engine.stop()
 
+    @classmethod
+    def in_thread(cls, **kwargs: Any) -> LocalSWFThread:
+        """Return a :class:`LocalSWFThread` (unstarted) taking the same keyword arguments."""
+        return LocalSWFThread(**kwargs)
+
     async def __aenter__(self) -> LocalSWF:
         await self.start()
         return self

@@ -21,7 +21,7 @@ from aioswf.local.lifecycle import (
 )
 from aioswf.local.paging import paged
 from aioswf.local.records import DomainRecord, ExecutionRecord
-from aioswf.local.registry import _check_duration, _check_name, _check_priority
+from aioswf.local.rules import check_duration, check_name, check_priority
 
 if TYPE_CHECKING:
     from aioswf.local.engine import Engine
@@ -67,20 +67,20 @@ def check_start_settings(settings: Json) -> None:
         ValidationException: On a malformed duration, priority or tag list.
     """
     for key in ("executionStartToCloseTimeout", "taskStartToCloseTimeout"):
-        _check_duration(settings.get(key), key)
+        check_duration(settings.get(key), key)
     if settings.get("executionStartToCloseTimeout") == "NONE":
         raise ValidationException("executionStartToCloseTimeout cannot be NONE")
-    _check_priority(settings.get("taskPriority"), "taskPriority")
+    check_priority(settings.get("taskPriority"), "taskPriority")
     if len(settings.get("tagList") or []) > MAX_TAGS:
         raise ValidationException(f"tagList may hold at most {MAX_TAGS} tags")
     if settings.get("taskList"):
-        _check_name(settings["taskList"]["name"], "task list name")
+        check_name(settings["taskList"]["name"], "task list name")
 
 
 def start_workflow_execution(engine: Engine, p: Json) -> Json:
     """``StartWorkflowExecution``."""
     domain = engine.domain(p["domain"], registered=True)
-    _check_name(p["workflowId"], "workflowId")
+    check_name(p["workflowId"], "workflowId")
     ref = p["workflowType"]
     workflow_type = domain.workflow_types.get((ref["name"], ref["version"]))
     if workflow_type is None:
