@@ -297,3 +297,52 @@ async def test_pending_tasks_are_counted_per_task_list(scenario: Scenario) -> No
         domain=scenario.domain, taskList={"name": scenario.decisions}
     )
     assert decisions["count"] == 2
+
+
+async def test_botocore_paginators_walk_every_paginated_operation(scenario: Scenario) -> None:
+    client, domain = scenario.client, scenario.domain
+    paginated = sorted(client.meta.service_model.operation_names)
+    paginated = [name for name in paginated if client.can_paginate(_snake(name))]
+    assert len(paginated) == 7
+    for index in range(3):
+        await client.register_activity_type(domain=domain, name=f"extra{index}", version="1")
+        await client.register_workflow_type(domain=domain, name=f"extra{index}", version="1")
+    execution = await scenario.start()
+    for _ in range(3):
+        await scenario.start()
+    for index in range(4):
+        await scenario.signal(execution, f"s{index}")
+    await client.terminate_workflow_execution(domain=domain, workflowId=execution["workflowId"])
+    await scenario.start()
+    calls = {
+        "get_workflow_execution_history": {"domain": domain, "execution": execution},
+        "list_activity_types": {"domain": domain, "registrationStatus": "REGISTERED"},
+        "list_workflow_types": {"domain": domain, "registrationStatus": "REGISTERED"},
+        "list_domains": {"registrationStatus": "REGISTERED"},
+        "list_open_workflow_executions": {"domain": domain, "startTimeFilter": EPOCH},
+        "list_closed_workflow_executions": {"domain": domain, "startTimeFilter": EPOCH},
+        "poll_for_decision_task": {"domain": domain, "taskList": {"name": scenario.decisions}},
+    }
+    for method, params in calls.items():
+        key = {"get_workflow_execution_history": "events", "poll_for_decision_task": "events"}.get(method)
+        whole = await getattr(client, method)(**params) if method != "poll_for_decision_task" else None
+        pages = [
+            page
+            async for page in client.get_paginator(method).paginate(
+                **params, PaginationConfig={"PageSize": 1}
+            )
+        ]
+        items = [item for page in pages for item in page[key or _items_key(page)]]
+        assert len(pages) == len(items), method
+        if whole is not None:
+            assert items == whole[key or _items_key(whole)], method
+        else:
+            assert [event["eventId"] for event in items] == list(range(1, len(items) + 1))
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def _items_key(page: dict[str, Any]) -> str:
+    return next(key for key in ("domainInfos", "typeInfos", "executionInfos", "events") if key in page)
