@@ -24,6 +24,7 @@ becomes an `UnknownEvent` rather than an error.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -53,6 +54,7 @@ __all__ = [
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=1024)
 def snake_case(name: str) -> str:
     """Converts one of SWF's lowerCamelCase member names to snake_case.
 
@@ -66,6 +68,8 @@ def snake_case(name: str) -> str:
 
 
 def _snake_keys(value: Any) -> Any:
+    if isinstance(value, (str, int, float)):  # most values; checked first as Mapping checks are slow
+        return value
     if isinstance(value, Mapping):
         return {snake_case(str(key)): _snake_keys(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
