@@ -360,6 +360,7 @@ def close_execution(
     domain.closed_executions[execution.run_id] = execution
     if child_policy is not None:
         _apply_child_policy(engine, execution, child_policy)
+    execution.children.clear()
     if close_status != "CONTINUED_AS_NEW":
         _notify_parent(engine, execution, close_status, attributes)
     _schedule_retention(engine, execution)
