@@ -164,3 +164,26 @@ async def test_many_actors_share_one_loop_and_connection(flow: Flow) -> None:
     await aioswf.actors.stop_all(actors, grace=1)
 
     assert {actor.state for actor in actors} == {ActorState.STOPPED}
+
+
+async def test_actors_warn_when_their_connection_pool_is_too_small(
+    flow: Flow, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with aioswf.Connection(
+        endpoint_url=flow.conn.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        max_pool_connections=12,
+    ) as small:
+        actors = [ActivityWorker(flow.domain, flow.activities, connection=small) for _ in range(3)]
+        with caplog.at_level(logging.WARNING, logger="aioswf.actors"):
+            for actor in actors:
+                await actor.start()
+            await aioswf.actors.stop_all(actors)
+
+    warnings = [
+        record.getMessage() for record in caplog.records if "max_pool_connections" in record.getMessage()
+    ]
+    assert len(warnings) == 1
+    assert "max_pool_connections >= 13" in warnings[0]

@@ -26,6 +26,7 @@ import math
 import os
 import socket
 import threading
+import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -34,11 +35,13 @@ import attrs
 
 from aioswf import validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
-from aioswf.connection import get_connection
+from aioswf.connection import Connection, get_connection
 from aioswf.exceptions import (
+    ConnectionStateError,
     DoesNotExistError,
     DomainDeprecatedError,
     InvalidRequestError,
+    NoConnectionError,
     OperationNotPermittedError,
     SWFError,
     ValidationError,
@@ -47,7 +50,6 @@ from aioswf.exceptions import (
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
 
-    from aioswf.connection import Connection
     from aioswf.models.domain import Domain
 
 __all__ = ["DEFAULT_GRACE", "Actor", "ActorState", "ActorStateError", "default_identity"]
@@ -59,11 +61,20 @@ DEFAULT_GRACE = 30.0
 #: Seconds an actor keeps trying to report its cancelled tasks to SWF once the grace period is over.
 REPORT_TIMEOUT = 10.0
 
+#: Pooled HTTP connections kept free for answers and heartbeats, beyond one per polling actor.
+POOL_ROOM = 10
+
+# How many actors poll through each connection, to warn when its pool is too small for them.
+_pollers: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
+_warned: weakref.WeakSet[Connection] = weakref.WeakSet()
+
 _T = TypeVar("_T")
 _A = TypeVar("_A", bound="Actor[Any]")
 
 # Errors after which polling again cannot help: the actor is misconfigured.
 _FATAL = (
+    ConnectionStateError,
+    NoConnectionError,
     ValidationError,
     DoesNotExistError,
     InvalidRequestError,
@@ -286,6 +297,7 @@ class Actor(Generic[_T]):
         self._state = ActorState.RUNNING
         self._running.set()
         logger.info("%r started (identity %s)", self, self.identity)
+        self._count_poller(+1)
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(self._poll_loop, group)
@@ -295,11 +307,32 @@ class Actor(Generic[_T]):
                 self._error = error
             raise
         finally:
+            self._count_poller(-1)
             self._state = ActorState.STOPPED
             self._stopped.set()
             logger.info("%r stopped", self)
         if self._error is not None:
             raise self._error
+
+    def _count_poller(self, change: int) -> None:
+        conn = self.connection
+        count = _pollers[conn] = _pollers.get(conn, 0) + change
+        if change < 0 or conn in _warned:
+            return
+        try:
+            size = int(conn.client.meta.config.max_pool_connections)
+        except (ConnectionStateError, AttributeError, TypeError, ValueError):
+            return
+        if count + POOL_ROOM > size:
+            _warned.add(conn)
+            logger.warning(
+                "%d actors poll through %r, whose pool holds %d HTTP connections: each long poll holds one, "
+                "so answers and heartbeats will wait. Give the Connection max_pool_connections >= %d.",
+                count,
+                conn,
+                size,
+                count + POOL_ROOM,
+            )
 
     async def _supervise(self) -> None:
         """Waits for stop(), then for in-flight tasks, cancelling them once the deadline passes."""
