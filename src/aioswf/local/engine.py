@@ -87,6 +87,11 @@ class Engine:
         self.clock._attach(self._clock_moved)
         self._scheduler = asyncio.create_task(self._run_scheduler(), name="aioswf-local-scheduler")
 
+    def release_polls(self) -> None:
+        """Answer every waiting long poll with an empty task (used when the server stops)."""
+        for queue in (*self.decision_queues.values(), *self.activity_queues.values()):
+            queue.release()
+
     async def stop(self) -> None:
         """Stop the scheduler and cancel running Lambda stand-ins."""
         self.clock._detach(self._clock_moved)

@@ -78,6 +78,11 @@ class TaskQueue:
                 self._heap = [entry for entry in self._heap if not entry[2].cancelled]
                 heapq.heapify(self._heap)
 
+    def release(self) -> None:
+        """Answer every waiting poll with no task (the server is stopping)."""
+        while self._waiters:
+            _expire(self._waiters.popleft())
+
     @property
     def waiting(self) -> int:
         """How many long polls are waiting on this queue."""

@@ -123,13 +123,17 @@ class LocalSWF:
         self._state = "open"
 
     async def stop(self) -> None:
-        """Stop serving (idempotent). Open connections, waiting long polls included, are closed."""
+        """Stop serving (idempotent): waiting long polls are answered empty, then connections close."""
         if self._state != "open":
             self._state = "closed"
             return
         self._state = "closed"
         assert self._server is not None
         self._server.close()
+        self.engine.release_polls()
+        answering = [connection.pending for connection in self._connections if connection.pending is not None]
+        if answering:
+            await asyncio.wait(answering, timeout=1.0)
         polls = [
             poll
             for poll in (connection.close() for connection in list(self._connections))

@@ -93,6 +93,11 @@ class HTTPProtocol(asyncio.Protocol):
         if self._pending is not None:
             self._pending.cancel()
 
+    @property
+    def pending(self) -> asyncio.Task[None] | None:
+        """The long poll being answered on this connection, if any."""
+        return self._pending
+
     def close(self) -> asyncio.Task[None] | None:
         """Close the connection now; return the cancelled long poll, if one was in flight."""
         pending = self._pending
