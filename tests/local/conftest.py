@@ -12,7 +12,7 @@ from aiobotocore.session import get_session
 from moto.server import ThreadedMotoServer
 from swf_scenario import Scenario
 
-from aioswf.local import LocalSWF, ManualClock
+from aioswf.local import AutoJumpClock, LocalSWF, ManualClock
 from aioswf.local.runner import CHECK_ENV
 
 NO_RETRY = AioConfig(retries={"total_max_attempts": 1}, read_timeout=30)
@@ -89,6 +89,19 @@ async def manual_scenario(manual_client: Any) -> Callable[..., Awaitable[Scenari
         return await Scenario(manual_client).setup(**options)
 
     return make
+
+
+@pytest.fixture
+async def autojump() -> AsyncIterator[tuple[LocalSWF, Any]]:
+    """A fresh server on an AutoJumpClock, and a client of it."""
+    async with (
+        LocalSWF(poll_wait=POLL_WAIT, check_responses=True, clock=AutoJumpClock(threshold=0.01)) as server,
+        get_session().create_client(
+            "swf", endpoint_url=server.endpoint_url, config=NO_RETRY, **CREDENTIALS
+        ) as c,
+    ):
+        yield server, c
+    assert_conforms(server)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -10,7 +11,7 @@ import boto3
 import pytest
 from swf_scenario import Scenario, attributes, decision, event_types
 
-from aioswf.local import AutoJumpClock, LocalSWF, LocalSWFThread, ManualClock
+from aioswf.local import LocalSWF, LocalSWFThread, ManualClock
 
 MakeScenario = Callable[..., Awaitable[Scenario]]
 
@@ -210,25 +211,19 @@ async def test_timestamps_follow_the_driven_clock(manual: LocalSWF, manual_scena
     assert started.timestamp() == pytest.approx(manual.clock.now(), abs=0.01)
 
 
-async def test_an_autojump_clock_fires_a_one_hour_timer_in_milliseconds() -> None:
-    from aiobotocore.session import get_session
-
-    from conftest import CREDENTIALS, NO_RETRY
-
-    async with LocalSWF(clock=AutoJumpClock(threshold=0.01), poll_wait=2, check_responses=True) as local:
-        async with get_session().create_client(
-            "swf", endpoint_url=local.endpoint_url, config=NO_RETRY, **CREDENTIALS
-        ) as client:
-            scenario = await Scenario(client).setup(execution_timeout="86400")
-            execution = await scenario.start()
-            await scenario.decide(decision("StartTimer", timerId="hour", startToFireTimeout="3600"))
-            before, started = local.clock.now(), time.perf_counter()
-            task = await scenario.poll_decision()
-            assert time.perf_counter() - started < 1.0
-            assert "TimerFired" in event_types(task["events"])
-            assert local.clock.now() - before >= 3590
-            assert task["workflowExecution"] == execution
-        assert not local.violations
+async def test_an_autojump_clock_fires_a_one_hour_timer_in_milliseconds(
+    autojump: tuple[LocalSWF, Any],
+) -> None:
+    local, client = autojump
+    scenario = await Scenario(client).setup(execution_timeout="86400")
+    execution = await scenario.start()
+    await scenario.decide(decision("StartTimer", timerId="hour", startToFireTimeout="3600"))
+    before, started = local.clock.now(), time.perf_counter()
+    task = await scenario.poll_decision()
+    assert time.perf_counter() - started < 1.0
+    assert "TimerFired" in event_types(task["events"])
+    assert local.clock.now() - before >= 3590
+    assert task["workflowExecution"] == execution
 
 
 def test_a_manual_clock_drives_a_server_in_a_thread() -> None:
@@ -263,3 +258,34 @@ def test_a_manual_clock_drives_a_server_in_a_thread() -> None:
         task = client.poll_for_decision_task(domain="d", taskList={"name": "l"})
         assert "TimerFired" in event_types(task["events"])
         client.close()
+
+
+async def test_an_autojump_clock_times_out_an_activity_nobody_polls_for(
+    autojump: tuple[LocalSWF, Any],
+) -> None:
+    _, client = autojump
+    scenario = await Scenario(client).setup(
+        execution_timeout="86400", activity_timeouts=("3600", "7200", "300", "NONE")
+    )
+    await scenario.start()
+    await scenario.decide(scenario.schedule("a1"))
+    task = await scenario.poll_decision()
+    assert _last(task["events"], "ActivityTaskTimedOut")["timeoutType"] == "SCHEDULE_TO_START"
+
+
+async def test_an_autojump_clock_waits_for_a_poller_that_will_come_back(
+    autojump: tuple[LocalSWF, Any],
+) -> None:
+    _, client = autojump
+    scenario = await Scenario(client).setup(
+        execution_timeout="86400", activity_timeouts=("3600", "7200", "300", "NONE")
+    )
+    execution = await scenario.start()
+    task = await scenario.poll_decision()  # a task out with a decider holds the clock
+    assert (await scenario.poll_activity())["taskToken"] == ""
+    await client.respond_decision_task_completed(
+        taskToken=task["taskToken"], decisions=[scenario.schedule("a1")]
+    )
+    await asyncio.sleep(0.3)
+    assert "ActivityTaskTimedOut" not in await scenario.types(execution)
+    assert (await scenario.poll_activity())["taskToken"]

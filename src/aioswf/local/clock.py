@@ -126,8 +126,9 @@ class AutoJumpClock(Clock):
     """Real time that jumps to the next deadline whenever the server is idle.
 
     The server is idle when no request is being served other than long polls that wait, no task is
-    out with a worker, and nothing happened for ``threshold`` seconds of real time. A test that starts
-    a one-hour timer and then polls sees the timer fire after about ``threshold`` seconds.
+    out with a worker, nothing happened for ``threshold`` seconds of real time, and no task is queued on
+    a task list polled in the last few seconds. A test that starts a one-hour timer and then polls sees
+    the timer fire after about ``threshold`` seconds.
 
     Args:
         threshold: Seconds of real quiet before jumping.

@@ -32,6 +32,8 @@ LambdaFunction = Callable[[str | None], "str | Awaitable[str | None] | None"]
 """A Python stand-in for a Lambda function: takes the input string, returns the result string."""
 
 log = logging.getLogger("aioswf.local")
+_POLLER_RETURNS = 5.0
+"""Seconds within which a poller that took a task is expected to poll its task list again."""
 
 
 class Engine:
@@ -173,8 +175,22 @@ class Engine:
             self._loop.call_soon_threadsafe(self._clock_moved)
 
     def _idle(self) -> bool:
+        """Tell whether an :class:`AutoJumpClock` may skip ahead.
+
+        Idle means: no request being served but waiting long polls, no task out with a worker, nothing
+        received for the clock's threshold, and no queued task on a task list that was polled in the last
+        few seconds (its poller is about to come back for it).
+        """
         threshold = self.clock.threshold if isinstance(self.clock, AutoJumpClock) else 0.0
-        return self._busy == 0 and not self.tokens and time.monotonic() - self._last_activity >= threshold
+        now = time.monotonic()
+        if self._busy or self.tokens or now - self._last_activity < threshold:
+            return False
+        recent = now - _POLLER_RETURNS
+        for queues in (self.decision_queues, self.activity_queues):
+            for queue in queues.values():
+                if queue.size and queue.last_polled > recent:
+                    return False
+        return True
 
     async def _run_scheduler(self) -> None:
         assert self._wakeup is not None

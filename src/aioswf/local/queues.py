@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import time
 from collections import deque
 from typing import Any
 
@@ -43,6 +44,7 @@ class TaskQueue:
         self._heap: list[tuple[int, int, QueuedTask]] = []
         self._waiters: deque[asyncio.Future[QueuedTask | None]] = deque()
         self.size = 0
+        self.last_polled = float("-inf")
 
     def push(self, task: QueuedTask, *, front: bool = False) -> None:
         """Queue ``task``, or hand it to the longest-waiting poller."""
@@ -97,6 +99,7 @@ class TaskQueue:
         Returns:
             The task, or None if none arrived in time.
         """
+        self.last_polled = time.monotonic()
         task = self.pop()
         if task is not None or wait <= 0:
             return task
@@ -113,6 +116,7 @@ class TaskQueue:
                     self.push(handed, front=True)
             raise
         finally:
+            self.last_polled = time.monotonic()
             timer.cancel()
             if not waiter.done() or waiter in self._waiters:
                 try:
