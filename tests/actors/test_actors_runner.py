@@ -66,3 +66,45 @@ async def test_an_actor_stopping_on_an_error_stops_the_others_and_raises(flow: F
 async def test_run_needs_an_actor() -> None:
     with pytest.raises(ValueError, match="at least one actor"):
         await run()
+
+
+async def test_several_deciders_and_workers_share_the_work_in_one_loop(flow: Flow) -> None:
+    async def work(task: ActivityTask) -> str:
+        await anyio.sleep(0.02)
+        return f"done {task.input}"
+
+    deciders = [
+        Decider(
+            flow.domain,
+            flow.decisions,
+            lambda t: one_activity(flow, t),
+            identity=f"decider-{n}",
+            connection=flow.conn,
+        )
+        for n in range(3)
+    ]
+    workers = [
+        ActivityWorker(
+            flow.domain,
+            flow.activities,
+            {"work": work},
+            identity=f"worker-{n}",
+            max_concurrent=2,
+            connection=flow.conn,
+        )
+        for n in range(4)
+    ]
+    async with anyio.create_task_group() as group:
+        group.start_soon(run, *deciders, *workers)
+        executions = await flow.start(20, input="job")
+        outcomes = await flow.outcomes(executions, within=30)
+        await stop_all([*deciders, *workers])
+
+    assert sorted(outcome.result or "" for outcome in outcomes) == sorted(f"done job{i}" for i in range(20))
+    identities = set()
+    for execution in executions:
+        for event in await flow.history(execution):
+            if event.name in ("ActivityTaskStarted", "DecisionTaskStarted"):
+                identities.add(event.identity)
+    assert len({name for name in identities if name.startswith("worker-")}) >= 2
+    assert len({name for name in identities if name.startswith("decider-")}) >= 2
