@@ -168,3 +168,13 @@ async def test_concurrent_requests_do_not_block_each_other(scenario: Scenario) -
     assert not any(poll.done() for poll in polls)
     results = await asyncio.gather(*polls)
     assert all(result["taskToken"] == "" for result in results)
+
+
+async def test_reset_forgets_everything(manual: LocalSWF, manual_client: Any) -> None:
+    scenario = await Scenario(manual_client).setup()
+    await scenario.start()
+    manual.reset()
+    with pytest.raises(manual_client.exceptions.UnknownResourceFault):
+        await manual_client.describe_domain(name=scenario.domain)
+    await Scenario(manual_client).setup()
+    manual.clock.advance(10**6)  # type: ignore[attr-defined]

@@ -89,6 +89,26 @@ class Engine:
         self.clock._attach(self._clock_moved)
         self._scheduler = asyncio.create_task(self._run_scheduler(), name="aioswf-local-scheduler")
 
+    def reset(self) -> None:
+        """Forget everything: domains, types, executions, queued tasks, tokens and deadlines.
+
+        Waiting long polls are answered empty; running Lambda stand-ins are cancelled.
+        """
+        self.release_polls()
+        for domain in self.domains.values():
+            for execution in domain.open_executions.values():
+                for record in execution.lambdas.values():
+                    if record.task is not None:
+                        record.task.cancel()
+        self.domains.clear()
+        self.tokens.clear()
+        self.decision_queues.clear()
+        self.activity_queues.clear()
+        for _, _, deadline in self._heap:
+            deadline.cancelled = True
+        self._heap.clear()
+        self._live_deadlines = 0
+
     def release_polls(self) -> None:
         """Answer every waiting long poll with an empty task (used when the server stops)."""
         for queue in (*self.decision_queues.values(), *self.activity_queues.values()):

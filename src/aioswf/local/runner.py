@@ -143,6 +143,10 @@ class LocalSWF:
         await self._server.wait_closed()
         await self.engine.stop()
 
+    def reset(self) -> None:
+        """Forget all state (domains, types, executions), like a fresh server on the same port."""
+        self.engine.reset()
+
     @classmethod
     def in_thread(cls, **kwargs: Any) -> LocalSWFThread:
         """Return a :class:`LocalSWFThread` (unstarted) taking the same keyword arguments."""
