@@ -409,3 +409,25 @@ async def test_an_activity_may_report_itself_canceled_without_a_request(scenario
     await scenario.client.respond_activity_task_canceled(taskToken=task["taskToken"])
     canceled = _last(await scenario.history(execution), "ActivityTaskCanceled")
     assert canceled == {"scheduledEventId": 5, "startedEventId": 6}
+
+
+async def test_continue_as_new_inherits_what_neither_decision_nor_type_sets(client: Any) -> None:
+    scenario = Scenario(client)
+    await client.register_domain(name=scenario.domain, workflowExecutionRetentionPeriodInDays="1")
+    await client.register_workflow_type(
+        domain=scenario.domain, **scenario.workflow_type, defaultChildPolicy="ABANDON"
+    )
+    execution = await scenario.start(
+        taskList={"name": scenario.decisions},
+        executionStartToCloseTimeout="500",
+        taskStartToCloseTimeout="20",
+        childPolicy="TERMINATE",
+        lambdaRole="role",
+    )
+    await scenario.decide(decision("ContinueAsNewWorkflowExecution", taskStartToCloseTimeout="30"))
+    continued = _last(await scenario.history(execution), "WorkflowExecutionContinuedAsNew")
+    assert continued["executionStartToCloseTimeout"] == "500"
+    assert continued["taskStartToCloseTimeout"] == "30"
+    assert continued["childPolicy"] == "ABANDON"
+    assert continued["taskList"] == {"name": scenario.decisions}
+    assert continued["lambdaRole"] == "role"

@@ -159,11 +159,13 @@ async def _drive_everything(local: LocalSWF, s: Scenario) -> set[str]:
     )
     clock.advance(5)  # nobody polls "void": schedule-to-start
     await s.decide(decision("ContinueAsNewWorkflowExecution"))
-    await s.decide(decision("ScheduleLambdaFunction", id="l", name="echo"))  # the new run has no lambdaRole
+    await s.decide(decision("ScheduleLambdaFunction", id="l", name="echo"))  # the new run kept the lambdaRole
     clock.advance(100000)  # the new run and "other" time out
     for closing in closers[:3]:
-        await s.start(taskList={"name": "c"})
-        await s.decide(decision(closing), task_list="c")
+        await s.start(taskList={"name": "c"})  # no lambdaRole: the Lambda cannot start
+        await s.decide(
+            decision("ScheduleLambdaFunction", id="l", name="echo"), decision(closing), task_list="c"
+        )
     terminated = await s.start(taskList={"name": "c"})
     await s.client.terminate_workflow_execution(domain=s.domain, workflowId=terminated["workflowId"])
     seen: set[str] = set()

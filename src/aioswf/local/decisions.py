@@ -226,11 +226,12 @@ def _continue_as_new(engine: Engine, execution: ExecutionRecord, attrs: Json, ba
         "taskPriority": execution.task_priority,
         "lambdaRole": execution.lambda_role,
     }
-    given = {key: value for key, value in attrs.items() if value is not None}
-    try:
-        resolved = resolve_start(workflow_type, given)
-    except MissingDefault:
-        resolved = resolve_start(workflow_type, {**inherited, **given})
+    merged = {key: value for key, value in attrs.items() if value is not None}
+    config = workflow_type.configuration
+    for key, value in inherited.items():
+        if merged.get(key) is None and config.get("default" + key[0].upper() + key[1:]) is None:
+            merged[key] = value
+    resolved = resolve_start(workflow_type, merged)
     tags = attrs.get("tagList", execution.tags)
     run_id = new_run_id()
     event: Json = {
