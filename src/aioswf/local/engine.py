@@ -175,7 +175,10 @@ class Engine:
                 continue
             deadline.cancelled = True
             self._live_deadlines -= 1
-            deadline.action()
+            try:
+                deadline.action()
+            except Exception:  # one broken deadline must not stop every later timeout
+                log.exception("a deadline of the local SWF server failed")
             now = self.clock.now()
 
     def next_deadline(self) -> float | None:
