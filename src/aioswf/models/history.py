@@ -15,7 +15,7 @@ event are kept in `CompiledHistory.unresolved` instead of being guessed at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 import attrs
@@ -32,11 +32,10 @@ from aioswf.models.compiled import (
     MarkerState,
     SignalState,
     TimerState,
-    compile_events,
-    workflow_id_of,
 )
 from aioswf.models.event import (
     ActivityTaskEvent,
+    CancelRequestEvent,
     ChildWorkflowExecutionEvent,
     DecisionTaskEvent,
     Event,
@@ -44,6 +43,7 @@ from aioswf.models.event import (
     ExternalWorkflowExecutionEvent,
     LambdaFunctionEvent,
     MarkerEvent,
+    SignalEvent,
     TimerEvent,
     WorkflowExecutionEvent,
 )
@@ -230,7 +230,7 @@ class History(Sequence[Event]):
         Returns:
             The compiled state.
         """
-        return compile_events(self.events)
+        return _compile(self.events)
 
 
 def _object_key(event: Event, scheduled: dict[int, Any]) -> tuple[str, Any]:
@@ -258,7 +258,7 @@ def _object_key(event: Event, scheduled: dict[int, Any]) -> tuple[str, Any]:
     if isinstance(event, MarkerEvent):
         return (family, event.get("marker_name"))
     if isinstance(event, ChildWorkflowExecutionEvent):
-        return (family, workflow_id_of(event))
+        return (family, _workflow_id_of(event))
     if isinstance(event, ExternalWorkflowExecutionEvent):
         return (family, event.get("initiated_event_id", event.id))
     if isinstance(event, DecisionTaskEvent):
@@ -266,3 +266,426 @@ def _object_key(event: Event, scheduled: dict[int, Any]) -> tuple[str, Any]:
     if isinstance(event, WorkflowExecutionEvent):
         return (family, None)
     return (family, event.id)
+
+
+def _reference(event: Event, key: str) -> int:
+    value = event.get(key)
+    # Event ids are positive, so -1 refers to nothing: a missing or malformed reference stays unresolved.
+    return value if isinstance(value, int) else -1
+
+
+def _text(event: Event, key: str) -> str | None:
+    value = event.get(key)
+    return None if value is None else str(value)
+
+
+def _task_list_name(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        name = value.get("name")
+        return None if name is None else str(name)
+    return None
+
+
+def _workflow_id_of(event: Event) -> str | None:
+    execution = event.get("workflow_execution")
+    if isinstance(execution, Mapping) and execution.get("workflow_id") is not None:
+        return str(execution["workflow_id"])
+    workflow_id = event.get("workflow_id")
+    return None if workflow_id is None else str(workflow_id)
+
+
+@attrs.define
+class _Compiler:
+    """Folds events, in id order, into the mutable state that becomes a `CompiledHistory`."""
+
+    execution: ExecutionState = attrs.field(factory=ExecutionState)
+    decision_task: DecisionTaskState | None = None
+    activities: dict[str, ActivityState] = attrs.field(factory=dict)
+    timers: dict[str, TimerState] = attrs.field(factory=dict)
+    children: dict[str, ChildWorkflowState] = attrs.field(factory=dict)
+    markers: dict[str, MarkerState] = attrs.field(factory=dict)
+    lambdas: dict[str, LambdaFunctionState] = attrs.field(factory=dict)
+    signals: list[SignalState] = attrs.field(factory=list)
+    external: list[ExternalOperationState] = attrs.field(factory=list)
+    unresolved: list[Event] = attrs.field(factory=list)
+    activity_by_scheduled: dict[int, str] = attrs.field(factory=dict)
+    lambda_by_scheduled: dict[int, str] = attrs.field(factory=dict)
+    external_by_initiated: dict[int, int] = attrs.field(factory=dict)
+    # A child initiated while another child with its id is open: SWF will fail it, so it must not hide
+    # the open one until it actually starts.
+    pending_children: dict[int, ChildWorkflowState] = attrs.field(factory=dict)
+
+    def result(self) -> CompiledHistory:
+        return CompiledHistory(
+            execution=self.execution,
+            decision_task=self.decision_task,
+            activities=dict(self.activities),
+            timers=dict(self.timers),
+            child_workflows=dict(self.children),
+            markers=dict(self.markers),
+            lambda_functions=dict(self.lambdas),
+            signals=tuple(self.signals),
+            external_operations=tuple(self.external),
+            unresolved=tuple(self.unresolved),
+        )
+
+    def feed(self, event: Event) -> None:
+        if self.execution.state == "unknown":
+            # Any event at all means the execution was started, even if the history begins later.
+            self.execution = attrs.evolve(self.execution, state="started")
+        handler = _HANDLERS.get(type(event))
+        if handler is None or not handler(self, event):
+            self.unresolved.append(event)
+
+    def execution_event(self, event: Event) -> bool:
+        state = event.state
+        ex = self.execution
+        if state == "started":
+            self.execution = attrs.evolve(
+                ex,
+                workflow_type=event.get("workflow_type"),
+                input=event.get("input"),
+                tag_list=tuple(event.get("tag_list") or ()),
+                child_policy=event.get("child_policy"),
+                task_list=_task_list_name(event.get("task_list")),
+                continued_execution_run_id=event.get("continued_execution_run_id"),
+                parent_workflow_execution=event.get("parent_workflow_execution"),
+            )
+        elif state.endswith("_failed"):
+            self.execution = attrs.evolve(ex, cause=event.get("cause"))
+        else:
+            self.execution = attrs.evolve(
+                ex,
+                state=state,
+                result=event.get("result", ex.result),
+                reason=event.get("reason", ex.reason),
+                details=event.get("details", ex.details),
+                timeout_type=event.get("timeout_type", ex.timeout_type),
+                cause=event.get("cause", ex.cause),
+                new_execution_run_id=event.get("new_execution_run_id", ex.new_execution_run_id),
+            )
+        return True
+
+    def signal_event(self, event: Event) -> bool:
+        self.signals.append(
+            SignalState(
+                name=str(event.get("signal_name", "")),
+                input=event.get("input"),
+                external_workflow_execution=event.get("external_workflow_execution"),
+                external_initiated_event_id=event.get("external_initiated_event_id"),
+                event_id=event.id,
+            )
+        )
+        self.execution = attrs.evolve(self.execution, signals_received=self.execution.signals_received + 1)
+        return True
+
+    def cancel_request_event(self, event: Event) -> bool:
+        self.execution = attrs.evolve(self.execution, cancel_requested=True)
+        return True
+
+    def decision_event(self, event: Event) -> bool:
+        task = self.decision_task or DecisionTaskState(state="scheduled")
+        if event.state == "scheduled":
+            task = DecisionTaskState(
+                state="scheduled",
+                count=task.count + 1,
+                execution_context=task.execution_context,
+                scheduled_event_id=event.id,
+            )
+        elif event.state == "started":
+            task = attrs.evolve(
+                task, state="started", identity=event.get("identity"), started_event_id=event.id
+            )
+        else:
+            context = event.get("execution_context")
+            task = attrs.evolve(
+                task,
+                state=event.state,
+                execution_context=task.execution_context if context is None else context,
+                timeout_type=event.get("timeout_type"),
+                closed_event_id=event.id,
+            )
+        self.decision_task = task
+        return True
+
+    def activity_event(self, event: Event) -> bool:
+        state = event.state
+        if state == "scheduled":
+            activity_id = _text(event, "activity_id")
+            if activity_id is None:
+                return False
+            previous = self.activities.get(activity_id)
+            self.activity_by_scheduled[event.id] = activity_id
+            self.activities[activity_id] = ActivityState(
+                activity_id=activity_id,
+                state=state,
+                attempts=(previous.attempts if previous else 0) + 1,
+                activity_type=event.get("activity_type"),
+                input=event.get("input"),
+                control=event.get("control"),
+                task_list=_task_list_name(event.get("task_list")),
+                scheduled_event_id=event.id,
+            )
+            return True
+        if state in ("schedule_failed", "cancel_requested", "request_cancel_failed"):
+            activity_id = _text(event, "activity_id")
+            if activity_id is None:
+                return False
+            previous = self.activities.get(activity_id)
+            if state == "cancel_requested":
+                base = previous or ActivityState(activity_id=activity_id, state=state)
+                self.activities[activity_id] = attrs.evolve(base, state=state, cancel_requested=True)
+            elif previous is not None and (previous.is_open or state == "request_cancel_failed"):
+                self.activities[activity_id] = attrs.evolve(previous, cause=event.get("cause"))
+            else:
+                self.activities[activity_id] = ActivityState(
+                    activity_id=activity_id,
+                    state=state,
+                    attempts=previous.attempts if previous else 0,
+                    activity_type=event.get("activity_type"),
+                    cause=event.get("cause"),
+                )
+            return True
+        found = self.activity_by_scheduled.get(_reference(event, "scheduled_event_id"))
+        current = self.activities.get(found) if found is not None else None
+        if found is None or current is None:
+            return False
+        if state == "started":
+            self.activities[found] = attrs.evolve(
+                current, state=state, identity=event.get("identity"), started_event_id=event.id
+            )
+        else:
+            self.activities[found] = attrs.evolve(
+                current,
+                state=state,
+                result=event.get("result"),
+                reason=event.get("reason"),
+                details=event.get("details"),
+                timeout_type=event.get("timeout_type"),
+                started_event_id=event.get("started_event_id", current.started_event_id),
+                closed_event_id=event.id,
+            )
+        return True
+
+    def timer_event(self, event: Event) -> bool:
+        timer_id = event.get("timer_id")
+        if timer_id is None:
+            return False
+        timer_id = str(timer_id)
+        previous = self.timers.get(timer_id)
+        state = event.state
+        if state == "started":
+            self.timers[timer_id] = TimerState(
+                timer_id=timer_id,
+                state=state,
+                attempts=(previous.attempts if previous else 0) + 1,
+                start_to_fire_timeout=event.get("start_to_fire_timeout"),
+                control=event.get("control"),
+                started_event_id=event.id,
+            )
+        elif state in ("start_failed", "cancel_failed") and previous is not None:
+            if previous.is_open or state == "cancel_failed":
+                self.timers[timer_id] = attrs.evolve(previous, cause=event.get("cause"))
+            else:
+                self.timers[timer_id] = attrs.evolve(previous, state=state, cause=event.get("cause"))
+        elif state in ("start_failed", "cancel_failed"):
+            self.timers[timer_id] = TimerState(timer_id=timer_id, state=state, cause=event.get("cause"))
+        else:
+            base = previous or TimerState(
+                timer_id=timer_id, state=state, started_event_id=event.get("started_event_id")
+            )
+            self.timers[timer_id] = attrs.evolve(base, state=state, closed_event_id=event.id)
+        return True
+
+    def child_event(self, event: Event) -> bool:
+        workflow_id = _workflow_id_of(event)
+        if workflow_id is None:
+            return False
+        previous = self.children.get(workflow_id)
+        state = event.state
+        if state == "start_initiated":
+            initiated = ChildWorkflowState(
+                workflow_id=workflow_id,
+                state=state,
+                attempts=(previous.attempts if previous else 0) + 1,
+                workflow_type=event.get("workflow_type"),
+                input=event.get("input"),
+                control=event.get("control"),
+                initiated_event_id=event.id,
+            )
+            if previous is not None and previous.is_open:
+                self.pending_children[event.id] = initiated
+            else:
+                self.children[workflow_id] = initiated
+            return True
+        pending = self.pending_children.pop(_reference(event, "initiated_event_id"), None)
+        if state == "start_failed":
+            if pending is not None and previous is not None:
+                self.children[workflow_id] = attrs.evolve(previous, cause=event.get("cause"))
+            else:
+                base = previous or ChildWorkflowState(
+                    workflow_id=workflow_id, state=state, workflow_type=event.get("workflow_type")
+                )
+                self.children[workflow_id] = attrs.evolve(
+                    base, state=state, cause=event.get("cause"), closed_event_id=event.id
+                )
+            return True
+        current = (
+            pending
+            or previous
+            or ChildWorkflowState(
+                workflow_id=workflow_id,
+                state=state,
+                workflow_type=event.get("workflow_type"),
+                initiated_event_id=event.get("initiated_event_id"),
+            )
+        )
+        execution = event.get("workflow_execution") or {}
+        run_id = execution.get("run_id", current.run_id) if isinstance(execution, Mapping) else current.run_id
+        if state == "started":
+            self.children[workflow_id] = attrs.evolve(
+                current, state=state, run_id=run_id, started_event_id=event.id
+            )
+        else:
+            self.children[workflow_id] = attrs.evolve(
+                current,
+                state=state,
+                run_id=run_id,
+                result=event.get("result"),
+                reason=event.get("reason"),
+                details=event.get("details"),
+                timeout_type=event.get("timeout_type"),
+                started_event_id=event.get("started_event_id", current.started_event_id),
+                closed_event_id=event.id,
+            )
+        return True
+
+    def marker_event(self, event: Event) -> bool:
+        name = event.get("marker_name")
+        if name is None:
+            return False
+        name = str(name)
+        previous = self.markers.get(name) or MarkerState(name=name, state=event.state)
+        if event.state == "recorded":
+            self.markers[name] = MarkerState(
+                name=name,
+                state="recorded",
+                details=event.get("details"),
+                count=previous.count + 1,
+                event_id=event.id,
+            )
+        else:
+            self.markers[name] = attrs.evolve(
+                previous, state=event.state, cause=event.get("cause"), event_id=event.id
+            )
+        return True
+
+    def external_event(self, event: Event) -> bool:
+        state = event.state
+        kind = "signal" if "signal" in state else "request_cancel"
+        if state in ("signal_initiated", "request_cancel_initiated"):
+            self.external_by_initiated[event.id] = len(self.external)
+            self.external.append(
+                ExternalOperationState(
+                    kind=kind,
+                    workflow_id=event.get("workflow_id"),
+                    state=state,
+                    run_id=event.get("run_id"),
+                    signal_name=event.get("signal_name"),
+                    input=event.get("input"),
+                    control=event.get("control"),
+                    initiated_event_id=event.id,
+                )
+            )
+            return True
+        index = self.external_by_initiated.get(_reference(event, "initiated_event_id"))
+        execution = event.get("workflow_execution")
+        run_id = execution.get("run_id") if isinstance(execution, Mapping) else event.get("run_id")
+        if index is None:
+            self.external.append(
+                ExternalOperationState(
+                    kind=kind,
+                    workflow_id=_workflow_id_of(event),
+                    state=state,
+                    run_id=run_id,
+                    control=event.get("control"),
+                    cause=event.get("cause"),
+                )
+            )
+        else:
+            current = self.external[index]
+            self.external[index] = attrs.evolve(
+                current, state=state, run_id=run_id or current.run_id, cause=event.get("cause")
+            )
+        return True
+
+    def lambda_event(self, event: Event) -> bool:
+        state = event.state
+        if state in ("scheduled", "schedule_failed"):
+            function_id = _text(event, "id")
+            if function_id is None:
+                return False
+            previous = self.lambdas.get(function_id)
+            if state == "scheduled":
+                self.lambda_by_scheduled[event.id] = function_id
+                self.lambdas[function_id] = LambdaFunctionState(
+                    function_id=function_id,
+                    state=state,
+                    attempts=(previous.attempts if previous else 0) + 1,
+                    name=event.get("name"),
+                    input=event.get("input"),
+                    control=event.get("control"),
+                    scheduled_event_id=event.id,
+                )
+            elif previous is not None and previous.is_open:
+                self.lambdas[function_id] = attrs.evolve(previous, cause=event.get("cause"))
+            else:
+                self.lambdas[function_id] = LambdaFunctionState(
+                    function_id=function_id,
+                    state=state,
+                    attempts=previous.attempts if previous else 0,
+                    name=event.get("name"),
+                    cause=event.get("cause"),
+                )
+            return True
+        found = self.lambda_by_scheduled.get(_reference(event, "scheduled_event_id"))
+        current = self.lambdas.get(found) if found is not None else None
+        if found is None or current is None:
+            return False
+        if state == "started":
+            self.lambdas[found] = attrs.evolve(current, state=state, started_event_id=event.id)
+        else:
+            self.lambdas[found] = attrs.evolve(
+                current,
+                state=state,
+                result=event.get("result"),
+                reason=event.get("reason"),
+                details=event.get("details"),
+                timeout_type=event.get("timeout_type"),
+                cause=event.get("cause"),
+                message=event.get("message"),
+                started_event_id=event.get("started_event_id", current.started_event_id),
+                closed_event_id=event.id,
+            )
+        return True
+
+
+_HANDLERS: Mapping[type[Event], Callable[[_Compiler, Event], bool]] = {
+    WorkflowExecutionEvent: _Compiler.execution_event,
+    SignalEvent: _Compiler.signal_event,
+    CancelRequestEvent: _Compiler.cancel_request_event,
+    DecisionTaskEvent: _Compiler.decision_event,
+    ActivityTaskEvent: _Compiler.activity_event,
+    TimerEvent: _Compiler.timer_event,
+    MarkerEvent: _Compiler.marker_event,
+    ChildWorkflowExecutionEvent: _Compiler.child_event,
+    ExternalWorkflowExecutionEvent: _Compiler.external_event,
+    LambdaFunctionEvent: _Compiler.lambda_event,
+}
+
+
+def _compile(events: Iterable[Event]) -> CompiledHistory:
+    compiler = _Compiler()
+    for event in sorted(events, key=lambda item: item.id):
+        compiler.feed(event)
+    return compiler.result()
