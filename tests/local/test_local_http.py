@@ -121,3 +121,11 @@ async def test_stopping_the_server_answers_waiting_polls_empty() -> None:
     assert asyncio.get_running_loop().time() - started < 5
     writer.close()
     await writer.wait_closed()
+
+
+async def test_a_malformed_request_is_a_400_and_closes_the_connection(local: LocalSWF) -> None:
+    for garbage in (b"NONSENSE\r\n\r\n", b"POST / HTTP/1.1\r\nContent-Length: lots\r\n\r\n"):
+        [(status, headers, _)] = await _exchange(local, garbage)
+        assert (status, headers["connection"]) == (400, "close")
+    listing = await local.engine.call("ListDomains", {"registrationStatus": "REGISTERED"})
+    assert "domainInfos" in listing

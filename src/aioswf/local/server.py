@@ -149,7 +149,12 @@ class HTTPProtocol(asyncio.Protocol):
                 return None
             body, consumed = decoded
         else:
-            length = int(headers.get("content-length", "0") or "0")
+            try:
+                length = int(headers.get("content-length", "0") or "0")
+            except ValueError:
+                raise _BadRequest(400, "malformed Content-Length") from None
+            if length < 0:
+                raise _BadRequest(400, "malformed Content-Length")
             if length > MAX_BODY:
                 raise _BadRequest(413, "request body too large")
             if len(buffer) < start + length:
