@@ -193,7 +193,8 @@ class Actor(Generic[_T]):
         self._connection_arg = connection
         self._connection: Connection | None = None
         self._state = ActorState.IDLE
-        self._error: BaseException | None = None
+        self._error: Exception | None = None
+        self._error_logged = False
         self._in_flight: dict[int, InFlight] = {}
         self._free_slots = max_concurrent
         self._deadline = math.inf
@@ -230,7 +231,7 @@ class Actor(Generic[_T]):
         return len(self._in_flight)
 
     @property
-    def error(self) -> BaseException | None:
+    def error(self) -> Exception | None:
         """The error that stopped the actor, if one did."""
         return self._error
 
@@ -273,7 +274,8 @@ class Actor(Generic[_T]):
             await self._run()
         except Exception:
             # Kept in `error`, raised by wait() and `async with`; logged so that it is never lost.
-            logger.exception("%r stopped on an error", self)
+            if not self._error_logged:
+                logger.exception("%r stopped on an error", self)
 
     async def run(self) -> None:
         """Runs the actor until it is stopped, then returns.
@@ -406,7 +408,7 @@ class Actor(Generic[_T]):
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
-        if exc is None and self._error is not None and isinstance(self._error, Exception):
+        if exc is None and self._error is not None:
             raise self._error
 
     # Polling ---------------------------------------------------------------------------------------------
@@ -450,9 +452,10 @@ class Actor(Generic[_T]):
             self._poll_done = True
             self._wake()
 
-    def _fail(self, error: BaseException) -> None:
+    def _fail(self, error: Exception) -> None:
         logger.error("%r cannot go on: %r; stopping gracefully", self, error)
         self._error = error
+        self._error_logged = True
         if self._state is ActorState.RUNNING:
             self._deadline = min(self._deadline, anyio.current_time() + DEFAULT_GRACE)
             self._state = ActorState.STOPPING

@@ -531,7 +531,10 @@ class ActivityWorker(Actor[ActivityTask]):
                             outcome = _failure(error.reason, error.details)
                         except Exception as error:
                             if context.cancel_requested:
-                                outcome = ("RespondActivityTaskCanceled", {})
+                                outcome = (
+                                    "RespondActivityTaskCanceled",
+                                    _present({"details": context.details}),
+                                )
                             else:
                                 outcome = _failure(
                                     *describe_error(
