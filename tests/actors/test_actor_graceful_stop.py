@@ -11,6 +11,7 @@ import pytest
 from actor_scenarios import CLOSING_ACTIVITY_EVENTS, Flow, one_activity, until
 
 from aioswf.actors import ActivityWorker, ActorState, Decider
+from aioswf.local import LocalSWF
 from aioswf.models import WorkflowExecution
 from aioswf.models.decision import WorkflowExecutionDecision
 from aioswf.models.task import ActivityTask, DecisionTask
@@ -167,20 +168,25 @@ async def test_a_worker_cancelled_from_outside_still_reports_its_tasks(flow: Flo
     assert outcome.reason == "aioswf: the activity worker was cancelled"
 
 
-async def test_finish_polls_handles_the_task_of_the_poll_in_flight(flow: Flow) -> None:
-    worker = ActivityWorker(
-        flow.domain,
-        flow.activities,
-        {"work": lambda task: "from the last poll"},
-        finish_polls=True,
-        connection=flow.conn,
-    )
-    async with Decider(flow.domain, flow.decisions, lambda t: one_activity(flow, t), connection=flow.conn):
-        await worker.start()
-        await anyio.sleep(0.05)
-        (execution,) = await flow.start(1)
-        await flow.wait_for_event(execution, "ActivityTaskScheduled")
-        await worker.stop(grace=5)
-        (outcome,) = await flow.outcomes([execution])
+async def test_finish_polls_handles_the_task_of_the_poll_in_flight() -> None:
+    # Long polls of 5 s, so that the worker's poll is surely in flight when it is told to stop.
+    async with LocalSWF(poll_wait=5) as server, server.connection() as conn:
+        flow = await Flow.register(conn)
+        worker = ActivityWorker(
+            flow.domain,
+            flow.activities,
+            {"work": lambda task: "from the last poll"},
+            finish_polls=True,
+            connection=conn,
+        )
+        async with Decider(flow.domain, flow.decisions, lambda t: one_activity(flow, t), connection=conn):
+            await worker.start()
+            await anyio.sleep(0.2)
+            async with anyio.create_task_group() as group:
+                group.start_soon(worker.stop, 10)
+                await until(lambda: worker.state is ActorState.STOPPING)
+                (execution,) = await flow.start(1)
+            (outcome,) = await flow.outcomes([execution])
 
+    assert worker.state is ActorState.STOPPED
     assert outcome.result == "from the last poll"

@@ -447,7 +447,10 @@ class Actor(Generic[_T]):
                     if task is None:
                         self._release_slot()
                         continue
-                    group.start_soon(self._handle_task, task)
+                    # Registered before its task runs, so that stop() never misses it.
+                    record = InFlight(self._task_ref(task))
+                    self._in_flight[id(record)] = record
+                    group.start_soon(self._handle_task, task, record)
         finally:
             self._poll_done = True
             self._wake()
@@ -465,9 +468,7 @@ class Actor(Generic[_T]):
         self._free_slots += 1
         self._slot_freed.set()
 
-    async def _handle_task(self, task: _T) -> None:
-        record = InFlight(self._task_ref(task))
-        self._in_flight[id(record)] = record
+    async def _handle_task(self, task: _T, record: InFlight) -> None:
         if self._expired:
             record.cancel(StopReason.STOP)
             record.report_scope.deadline = anyio.current_time() + REPORT_TIMEOUT
