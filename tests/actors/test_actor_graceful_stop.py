@@ -190,3 +190,22 @@ async def test_finish_polls_handles_the_task_of_the_poll_in_flight() -> None:
 
     assert worker.state is ActorState.STOPPED
     assert outcome.result == "from the last poll"
+
+
+async def test_the_actors_own_grace_applies_when_async_with_stops_it(flow: Flow) -> None:
+    running = anyio.Event()
+
+    async def work(task: ActivityTask) -> str:
+        running.set()
+        await anyio.sleep(60)
+        return "never"
+
+    worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, grace=0.1, connection=flow.conn)
+    async with Decider(flow.domain, flow.decisions, lambda t: one_activity(flow, t), connection=flow.conn):
+        with anyio.fail_after(5):
+            async with worker:
+                (execution,) = await flow.start(1)
+                await running.wait()
+        (outcome,) = await flow.outcomes([execution])
+
+    assert outcome.reason == "aioswf: the actor stopped before the handler finished"

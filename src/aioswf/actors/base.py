@@ -160,6 +160,8 @@ class Actor(Generic[_T]):
         backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
         finish_polls: On stop, let the poll in flight return within the grace period (and handle its
             task) instead of abandoning it.
+        grace: Seconds in-flight tasks get to finish when the actor stops without being told how long
+            (``async with``, `stop` without `grace`, a fatal error).
 
     Raises:
         ValidationError: When the task list or identity breaks SWF's limits.
@@ -175,6 +177,7 @@ class Actor(Generic[_T]):
         max_concurrent: int = 10,
         backoff: Backoff | None = None,
         finish_polls: bool = False,
+        grace: float = DEFAULT_GRACE,
     ) -> None:
         self.domain = domain
         self.domain_name: str = str(getattr(domain, "name", domain))
@@ -190,6 +193,13 @@ class Actor(Generic[_T]):
         self.max_concurrent = max_concurrent
         self.backoff = backoff or Backoff()
         self.finish_polls = finish_polls
+        if isinstance(grace, bool) or not isinstance(grace, (int, float)) or grace < 0:
+            raise ValidationError(
+                f"grace must be a number of seconds of at least 0, got {grace!r}",
+                argument="grace",
+                limit=">= 0",
+            )
+        self.grace = float(grace)
         self._connection_arg = connection
         self._connection: Connection | None = None
         self._state = ActorState.IDLE
@@ -363,7 +373,7 @@ class Actor(Generic[_T]):
     def _wake(self) -> None:
         self._wakeup.set()
 
-    async def stop(self, grace: float = DEFAULT_GRACE) -> None:
+    async def stop(self, grace: float | None = None) -> None:
         """Stops the actor gracefully and returns once it is stopped.
 
         No new poll starts; in-flight tasks get `grace` seconds to finish, then their handlers are
@@ -371,8 +381,10 @@ class Actor(Generic[_T]):
         wins); stopping an actor that never started just marks it stopped.
 
         Args:
-            grace: Seconds in-flight tasks get to finish.
+            grace: Seconds in-flight tasks get to finish (default: the actor's `grace`).
         """
+        if grace is None:
+            grace = self.grace
         if not self._claimed:
             self._state = ActorState.STOPPED
             self._stopped.set()
@@ -460,7 +472,7 @@ class Actor(Generic[_T]):
         self._error = error
         self._error_logged = True
         if self._state is ActorState.RUNNING:
-            self._deadline = min(self._deadline, anyio.current_time() + DEFAULT_GRACE)
+            self._deadline = min(self._deadline, anyio.current_time() + self.grace)
             self._state = ActorState.STOPPING
         self._wake()
 

@@ -11,7 +11,7 @@ import attrs
 
 from aioswf import validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
-from aioswf.actors.base import Actor, InFlight, StopReason
+from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
 from aioswf.actors.handlers import call_handler, is_async_callable
 from aioswf.exceptions import PollTimeout, SWFError, ValidationError
 from aioswf.models.decision import Decision, decisions_to_api
@@ -92,6 +92,7 @@ class Decider(Actor[DecisionTask]):
         page_size: Events per page of history (default: SWF's 1,000).
         backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
         finish_polls: On stop, let the poll in flight return within the grace period.
+        grace: Seconds in-flight tasks get to finish when it stops without being told how long.
 
     Raises:
         ValidationError: When an argument breaks SWF's limits.
@@ -109,6 +110,7 @@ class Decider(Actor[DecisionTask]):
         page_size: int | None = None,
         backoff: Backoff | None = None,
         finish_polls: bool = False,
+        grace: float = DEFAULT_GRACE,
     ) -> None:
         super().__init__(
             domain,
@@ -118,6 +120,7 @@ class Decider(Actor[DecisionTask]):
             max_concurrent=max_concurrent,
             backoff=backoff,
             finish_polls=finish_polls,
+            grace=grace,
         )
         self.handler = handler
         self.page_size = validation.check_page_size(page_size)

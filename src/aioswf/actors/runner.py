@@ -12,7 +12,7 @@ from typing import Any
 import anyio
 from anyio.abc import TaskGroup
 
-from aioswf.actors.base import DEFAULT_GRACE, Actor, ActorState
+from aioswf.actors.base import Actor, ActorState
 
 if sys.version_info < (3, 11):  # pragma: no cover - exceptiongroup comes with anyio there
     from exceptiongroup import ExceptionGroup  # type: ignore[import-not-found,unused-ignore]
@@ -24,19 +24,19 @@ logger = logging.getLogger("aioswf.actors")
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-async def stop_all(actors: Sequence[Actor[Any]], grace: float = DEFAULT_GRACE) -> None:
+async def stop_all(actors: Sequence[Actor[Any]], grace: float | None = None) -> None:
     """Stops actors gracefully, all at once, and returns when every one is stopped.
 
     Args:
         actors: The actors.
-        grace: Seconds their in-flight tasks get to finish.
+        grace: Seconds their in-flight tasks get to finish (default: each actor's own `Actor.grace`).
     """
     async with anyio.create_task_group() as group:
         for actor in actors:
             group.start_soon(actor.stop, grace)
 
 
-async def run(*actors: Actor[Any], grace: float = DEFAULT_GRACE, handle_signals: bool = True) -> None:
+async def run(*actors: Actor[Any], grace: float | None = None, handle_signals: bool = True) -> None:
     """Runs actors together in this event loop until they stop.
 
     The first SIGINT or SIGTERM stops every actor gracefully (in-flight tasks get `grace` seconds); a
@@ -46,7 +46,8 @@ async def run(*actors: Actor[Any], grace: float = DEFAULT_GRACE, handle_signals:
 
     Args:
         *actors: The actors, not started yet (actors started already are waited for).
-        grace: Seconds in-flight tasks get to finish when a signal or an error stops the actors.
+        grace: Seconds in-flight tasks get to finish when a signal or an error stops the actors (default:
+            each actor's own `Actor.grace`, 30 s unless set).
         handle_signals: Whether to stop on SIGINT and SIGTERM (only possible in the main thread).
 
     Raises:
@@ -81,7 +82,7 @@ async def run(*actors: Actor[Any], grace: float = DEFAULT_GRACE, handle_signals:
 
 
 async def _stop_on_signals(
-    actors: Sequence[Actor[Any]], grace: float, *, task_status: anyio.abc.TaskStatus[None]
+    actors: Sequence[Actor[Any]], grace: float | None, *, task_status: anyio.abc.TaskStatus[None]
 ) -> None:
     if threading.current_thread() is not threading.main_thread():
         logger.debug("not in the main thread: run() does not handle signals")

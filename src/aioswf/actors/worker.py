@@ -22,7 +22,7 @@ import attrs
 
 from aioswf import constants, validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
-from aioswf.actors.base import Actor, InFlight, StopReason
+from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
 from aioswf.actors.handlers import call_handler, clip_head, clip_tail, describe_error, is_async_callable
 from aioswf.exceptions import DoesNotExistError, PollTimeout, SWFError, ValidationError
 from aioswf.models.activity import ActivityType
@@ -219,6 +219,7 @@ class ActivityWorker(Actor[ActivityTask]):
             timeout, from the registered `ActivityType` or else from SWF's ``DescribeActivityType``).
         backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
         finish_polls: On stop, let the poll in flight return within the grace period.
+        grace: Seconds in-flight tasks get to finish when it stops without being told how long.
 
     Raises:
         ValidationError: When an argument breaks SWF's limits.
@@ -236,6 +237,7 @@ class ActivityWorker(Actor[ActivityTask]):
         heartbeat_interval: float | None = None,
         backoff: Backoff | None = None,
         finish_polls: bool = False,
+        grace: float = DEFAULT_GRACE,
     ) -> None:
         super().__init__(
             domain,
@@ -245,6 +247,7 @@ class ActivityWorker(Actor[ActivityTask]):
             max_concurrent=max_concurrent,
             backoff=backoff,
             finish_polls=finish_polls,
+            grace=grace,
         )
         self.heartbeat_interval = _check_interval(heartbeat_interval)
         self._registry: dict[tuple[str, str | None], _Registration] = {}
