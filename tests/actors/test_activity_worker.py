@@ -319,6 +319,35 @@ async def test_a_heartbeat_timeout_stops_the_handler_without_an_answer(
     assert not answers & set(sent.operations)
 
 
+async def test_a_closed_execution_stops_the_handler_without_an_answer(flow: Flow, deciding: Decider) -> None:
+    sent = Sent(flow.conn)
+    running = anyio.Event()
+    cancelled = anyio.Event()
+
+    async def work(task: ActivityTask) -> str:
+        running.set()
+        try:
+            await anyio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return "never"
+
+    worker = ActivityWorker(
+        flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn
+    )
+    async with worker:
+        (execution,) = await flow.start(1)
+        await running.wait()
+        await execution.terminate(reason="no longer needed")
+        with anyio.fail_after(5):
+            await cancelled.wait()
+        await until(lambda: worker.in_flight == 0)
+
+    answers = {"RespondActivityTaskCompleted", "RespondActivityTaskFailed", "RespondActivityTaskCanceled"}
+    assert not answers & set(sent.operations)
+
+
 # Results and errors beyond SWF's limits ---------------------------------------------------------------------
 
 
