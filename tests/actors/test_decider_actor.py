@@ -180,3 +180,28 @@ async def test_an_answer_beyond_swf_limits_is_logged_and_never_sent(
     assert "at most 100" in caplog.text
     assert execution.workflow_id in caplog.text
     assert "DecisionTaskCompleted" not in await flow.event_names(execution)
+
+
+async def test_on_error_fail_execution_fails_it_with_the_error_as_reason(flow: Flow) -> None:
+    async def decide(task: DecisionTask) -> list[WorkflowExecutionDecision]:
+        raise KeyError("missing step")
+
+    async with Decider(flow.domain, flow.decisions, decide, on_error="fail_execution", connection=flow.conn):
+        (outcome,) = await flow.outcomes(await flow.start(1))
+
+    assert outcome.close_status == "FAILED"
+    assert outcome.reason == "decider error: KeyError: 'missing step'"
+    assert outcome.details is not None
+    assert "Traceback" in outcome.details
+
+
+async def test_on_error_fail_execution_fails_it_when_the_answer_breaks_swf_limits(flow: Flow) -> None:
+    async def decide(task: DecisionTask) -> list[TimerDecision]:
+        return [TimerDecision.start(f"t{index}", 10) for index in range(101)]
+
+    async with Decider(flow.domain, flow.decisions, decide, on_error="fail_execution", connection=flow.conn):
+        (outcome,) = await flow.outcomes(await flow.start(1))
+
+    assert outcome.close_status == "FAILED"
+    assert outcome.reason is not None
+    assert "at most 100" in outcome.reason

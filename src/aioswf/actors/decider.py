@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 import attrs
 
-from aioswf import validation
+from aioswf import constants, validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
 from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
-from aioswf.actors.handlers import call_handler, is_async_callable
+from aioswf.actors.handlers import call_handler, clip_head, describe_error, is_async_callable
 from aioswf.exceptions import PollTimeout, SWFError, ValidationError
-from aioswf.models.decision import Decision, decisions_to_api
+from aioswf.models.decision import Decision, WorkflowExecutionDecision, decisions_to_api
 from aioswf.models.task import DecisionTask, token_ref
 
 if TYPE_CHECKING:
@@ -80,7 +80,8 @@ class Decider(Actor[DecisionTask]):
     Give a handler (``async def decide(task) -> decisions``), or subclass and override `decide`. The task
     carries the execution's full history (every page). A handler that raises does not stop the decider:
     the error is logged with the execution, and the decision task is left to its start-to-close timeout,
-    after which SWF schedules a new one (SWF has no way to fail a decision task).
+    after which SWF schedules a new one (SWF has no way to fail a decision task), or, with
+    ``on_error="fail_execution"``, the execution is failed with the error as its reason.
 
     Args:
         domain: The domain (a `Domain` model, or its name).
@@ -90,6 +91,10 @@ class Decider(Actor[DecisionTask]):
         connection: The connection to use (default: the one open in the context that starts it).
         max_concurrent: How many decision tasks are handled at once.
         page_size: Events per page of history (default: SWF's 1,000).
+        on_error: What to do when the handler raises or answers beyond SWF's limits: ``"timeout"`` leaves
+            the decision task to its start-to-close timeout, so SWF retries it with a new decision task;
+            ``"fail_execution"`` fails the execution at once, with the error as its reason and the
+            traceback as details (for errors that retrying will not fix).
         backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
         finish_polls: On stop, let the poll in flight return within the grace period.
         grace: Seconds in-flight tasks get to finish when it stops without being told how long.
@@ -108,6 +113,7 @@ class Decider(Actor[DecisionTask]):
         connection: Connection | None = None,
         max_concurrent: int = 10,
         page_size: int | None = None,
+        on_error: Literal["timeout", "fail_execution"] = "timeout",
         backoff: Backoff | None = None,
         finish_polls: bool = False,
         grace: float = DEFAULT_GRACE,
@@ -124,6 +130,7 @@ class Decider(Actor[DecisionTask]):
         )
         self.handler = handler
         self.page_size = validation.check_page_size(page_size)
+        self.on_error = validation.check_choice(on_error, "on_error", ("timeout", "fail_execution"))
         self._threads: anyio.CapacityLimiter | None = None
 
     async def poll(
@@ -253,16 +260,17 @@ class Decider(Actor[DecisionTask]):
         with record.handler_scope:
             try:
                 result = await self._decide(task)
-            except Exception:
+            except Exception as error:
                 logger.exception(
-                    "%r: the decision handler failed on %s (workflow type %s/%s, task %s); the decision "
-                    "task is left to its start-to-close timeout, after which SWF schedules a new one",
+                    "%r: the decision handler failed on %s (workflow type %s/%s, task %s); %s",
                     self,
                     about,
                     task.workflow_type.name,
                     task.workflow_type.version,
                     record.ref,
+                    self._error_outcome,
                 )
+                await self._answer_error(task, record, about, error)
                 return
         if record.handler_scope.cancelled_caught:
             logger.warning(
@@ -280,14 +288,31 @@ class Decider(Actor[DecisionTask]):
                 params = self._completion(task.task_token, _to_decisions(result), None)
         except ValidationError as error:
             logger.error(
-                "%r: the decision handler's answer for %s (task %s) cannot be sent: %s; the decision task "
-                "is left to its start-to-close timeout",
+                "%r: the decision handler's answer for %s (task %s) cannot be sent: %s; %s",
                 self,
                 about,
                 record.ref,
                 error,
+                self._error_outcome,
             )
+            await self._answer_error(task, record, about, error)
             return
+        await self._respond("RespondDecisionTaskCompleted", record, about, **params)
+
+    @property
+    def _error_outcome(self) -> str:
+        if self.on_error == "fail_execution":
+            return "the execution is failed"
+        return "the decision task is left to its start-to-close timeout, after which SWF schedules a new one"
+
+    async def _answer_error(self, task: DecisionTask, record: InFlight, about: str, error: Exception) -> None:
+        if self.on_error != "fail_execution":
+            return
+        reason, details = describe_error(error, constants.MAX_REASON_LENGTH, constants.MAX_DATA_LENGTH)
+        decision = WorkflowExecutionDecision.fail(
+            reason=clip_head(f"decider error: {reason}", constants.MAX_REASON_LENGTH), details=details
+        )
+        params = self._completion(task.task_token, (decision,), None)
         await self._respond("RespondDecisionTaskCompleted", record, about, **params)
 
     async def _decide(self, task: DecisionTask) -> Decisions:
