@@ -289,3 +289,25 @@ async def test_an_autojump_clock_waits_for_a_poller_that_will_come_back(
     await asyncio.sleep(0.3)
     assert "ActivityTaskTimedOut" not in await scenario.types(execution)
     assert (await scenario.poll_activity())["taskToken"]
+
+
+async def test_a_history_of_25000_events_gets_its_execution_terminated(
+    manual: LocalSWF, manual_scenario: MakeScenario
+) -> None:
+    scenario = await manual_scenario()
+    execution = await scenario.start()
+    for _ in range(25_000 - 2):
+        manual.engine.call_now(
+            "SignalWorkflowExecution",
+            {"domain": scenario.domain, "workflowId": execution["workflowId"], "signalName": "s"},
+        )
+    manual.clock.advance(0)  # type: ignore[attr-defined]
+    info = (await scenario.describe(execution))["executionInfo"]
+    assert info["closeStatus"] == "TERMINATED"
+    last = (
+        await scenario.client.get_workflow_execution_history(
+            domain=scenario.domain, execution=execution, reverseOrder=True, maximumPageSize=1
+        )
+    )["events"][0]
+    assert last["eventId"] == 25_001
+    assert attributes(last)["cause"] == "EVENT_LIMIT_EXCEEDED"

@@ -48,6 +48,7 @@ _CHILD_EVENTS = {
 }
 
 _sequence = itertools.count(1)
+MAX_HISTORY_EVENTS = 25_000
 
 
 class MissingDefault(Exception):
@@ -68,12 +69,23 @@ def new_run_id() -> str:
 
 
 def add_event(engine: Engine, execution: ExecutionRecord, event_type: str, attributes: Json) -> int:
-    """Append an event to the history and return its id."""
+    """Append an event to the history and return its id.
+
+    A history that reaches SWF's limit of 25,000 events gets its execution terminated (cause
+    EVENT_LIMIT_EXCEEDED) as soon as the current operation is over.
+    """
     event_id = len(execution.events) + 1
     key = event_type[0].lower() + event_type[1:] + "EventAttributes"
     execution.events.append(
         {"eventId": event_id, "eventTimestamp": engine.now(), "eventType": event_type, key: attributes}
     )
+    if event_id == MAX_HISTORY_EVENTS:
+
+        def over_limit() -> None:
+            if execution.status == "OPEN":
+                terminate(engine, execution, cause="EVENT_LIMIT_EXCEEDED")
+
+        engine.at(engine.clock.now(), over_limit)
     return event_id
 
 
