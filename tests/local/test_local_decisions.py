@@ -431,3 +431,24 @@ async def test_continue_as_new_inherits_what_neither_decision_nor_type_sets(clie
     assert continued["childPolicy"] == "ABANDON"
     assert continued["taskList"] == {"name": scenario.decisions}
     assert continued["lambdaRole"] == "role"
+
+
+async def test_an_execution_has_at_most_1000_open_children(scenario: Scenario) -> None:
+    parent = await scenario.start()
+    kids = [
+        decision(
+            "StartChildWorkflowExecution",
+            workflowType=scenario.workflow_type,
+            workflowId=f"kid{index}",
+            taskList={"name": "kids"},
+        )
+        for index in range(1000)
+    ]
+    await scenario.decide(*kids)
+    await scenario.decide(
+        decision(
+            "StartChildWorkflowExecution", workflowType=scenario.workflow_type, workflowId="one-too-many"
+        )
+    )
+    failed = _last(await scenario.history(parent), "StartChildWorkflowExecutionFailed")
+    assert failed["cause"] == "OPEN_CHILDREN_LIMIT_EXCEEDED"

@@ -36,6 +36,8 @@ __all__ = ["complete_decision_task"]
 Json = dict[str, Any]
 Effect = Callable[[], None]
 MAX_OPEN_TIMERS = 1000
+MAX_OPEN_CHILDREN = 1000
+MAX_OPEN_EXECUTIONS = 100_000
 _CLOSE_DECISIONS = {
     "CompleteWorkflowExecution",
     "FailWorkflowExecution",
@@ -454,6 +456,10 @@ def _start_child(engine: Engine, execution: ExecutionRecord, attrs: Json, batch:
         cause = "WORKFLOW_TYPE_DOES_NOT_EXIST"
     elif workflow_type.status != "REGISTERED":
         cause = "WORKFLOW_TYPE_DEPRECATED"
+    elif len(execution.children) >= MAX_OPEN_CHILDREN:
+        cause = "OPEN_CHILDREN_LIMIT_EXCEEDED"
+    elif len(domain.open_executions) >= MAX_OPEN_EXECUTIONS:
+        cause = "OPEN_WORKFLOWS_LIMIT_EXCEEDED"
     else:
         try:
             resolved = resolve_start(workflow_type, attrs)

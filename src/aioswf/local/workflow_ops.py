@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aioswf.local.faults import (
     DefaultUndefinedFault,
+    LimitExceededFault,
     TypeDeprecatedFault,
     UnknownResourceFault,
     ValidationException,
@@ -30,6 +31,7 @@ __all__ = ["HANDLERS", "find_execution", "open_execution"]
 
 Json = dict[str, Any]
 MAX_TAGS = 5
+MAX_OPEN_EXECUTIONS = 100_000
 
 
 def open_execution(domain: DomainRecord, workflow_id: str, run_id: str | None) -> ExecutionRecord:
@@ -92,6 +94,8 @@ def start_workflow_execution(engine: Engine, p: Json) -> Json:
     check_start_settings(p)
     if p["workflowId"] in domain.open_executions:
         raise WorkflowExecutionAlreadyStartedFault(f"Already Started: workflowId={p['workflowId']}")
+    if len(domain.open_executions) >= MAX_OPEN_EXECUTIONS:
+        raise LimitExceededFault(f"The domain has {MAX_OPEN_EXECUTIONS} open executions")
     try:
         resolved = resolve_start(workflow_type, p)
     except MissingDefault as missing:
