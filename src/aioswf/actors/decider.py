@@ -260,6 +260,16 @@ class Decider(Actor[DecisionTask]):
         with record.handler_scope:
             try:
                 result = await self._decide(task)
+            except anyio.get_cancelled_exc_class():
+                if not record.handler_scope.cancel_called:
+                    # Cancelled from outside, not by stop(): nothing can be answered any more.
+                    logger.warning(
+                        "%r: cancelled while deciding %s (task %s); it is left to its start-to-close timeout",
+                        self,
+                        about,
+                        record.ref,
+                    )
+                raise
             except Exception as error:
                 logger.exception(
                     "%r: the decision handler failed on %s (workflow type %s/%s, task %s); %s",
