@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -400,3 +402,45 @@ async def test_an_activity_error_fails_the_task_with_its_reason_and_details(
     assert outcome.details is not None
     assert len(outcome.details) <= 32_768
     assert "characters cut" in outcome.details
+
+
+async def test_a_blocking_handler_does_not_block_the_event_loop(flow: Flow, deciding: Decider) -> None:
+    def blocking(task: ActivityTask) -> str:
+        time.sleep(0.5)
+        return "slept"
+
+    lags: list[float] = []
+
+    async def tick() -> None:
+        while True:
+            before = anyio.current_time()
+            await anyio.sleep(0.01)
+            lags.append(anyio.current_time() - before - 0.01)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(tick)
+        async with ActivityWorker(flow.domain, flow.activities, {"work": blocking}, connection=flow.conn):
+            (outcome,) = await flow.outcomes(await flow.start(1))
+        group.cancel_scope.cancel()
+
+    assert outcome.result == "slept"
+    assert max(lags) < 0.2
+
+
+async def test_task_tokens_never_reach_the_logs(
+    flow: Flow, deciding: Decider, caplog: pytest.LogCaptureFixture
+) -> None:
+    tokens: list[str] = []
+
+    async def work(task: ActivityTask) -> str:
+        tokens.append(task.task_token)
+        raise RuntimeError(f"failing {task.token_ref}")
+
+    with caplog.at_level(logging.DEBUG, logger="aioswf"):
+        async with ActivityWorker(flow.domain, flow.activities, {"work": work}, connection=flow.conn):
+            (execution,) = await flow.start(1)
+            await flow.outcomes([execution])
+        assert caplog.records
+
+    assert tokens
+    assert tokens[0] not in caplog.text

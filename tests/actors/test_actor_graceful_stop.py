@@ -209,3 +209,27 @@ async def test_the_actors_own_grace_applies_when_async_with_stops_it(flow: Flow)
         (outcome,) = await flow.outcomes([execution])
 
     assert outcome.reason == "aioswf: the actor stopped before the handler finished"
+
+
+async def test_a_decider_cancelled_from_outside_lets_the_cancellation_through(
+    flow: Flow, caplog: pytest.LogCaptureFixture
+) -> None:
+    deciding = anyio.Event()
+
+    async def decide(task: DecisionTask) -> list[WorkflowExecutionDecision]:
+        deciding.set()
+        await anyio.sleep(60)
+        return []
+
+    decider = Decider(flow.domain, flow.decisions, decide, connection=flow.conn)
+    run = asyncio.ensure_future(decider.run())
+    (execution,) = await flow.start(1)
+    await deciding.wait()
+    with caplog.at_level(logging.WARNING, logger="aioswf.actors"):
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+
+    assert decider.state is ActorState.STOPPED
+    assert "cancelled while deciding" in caplog.text
+    assert execution.workflow_id in caplog.text
