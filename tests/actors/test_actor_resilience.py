@@ -132,3 +132,24 @@ def test_a_failure_streak_logs_once_when_it_starts_and_once_when_it_ends(
 
     assert [record.levelname for record in caplog.records] == ["WARNING", "INFO"]
     assert "after 5 failed attempt(s)" in caplog.records[1].getMessage()
+
+
+@pytest.mark.slow
+async def test_the_actors_backoff_works_on_top_of_botocores_own_retries(
+    flow: Flow, proxy: FaultProxy
+) -> None:
+    # The default Connection retries throttling and 5xx itself (standard mode, 3 attempts): seven faults in
+    # a row outlast those retries, and the actors' backoff takes over.
+    async with aioswf.Connection(
+        endpoint_url=proxy.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ) as conn:
+        decider, worker = actors(flow, conn)
+        proxy.inject("throttle", operations={"PollForActivityTask"}, count=7)
+        async with decider, worker:
+            outcomes = await flow.outcomes(await flow.start(2), within=30)
+
+    assert proxy.faults["PollForActivityTask"] == 7
+    assert [outcome.result for outcome in outcomes] == ["done x0", "done x1"]
