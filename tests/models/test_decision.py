@@ -291,3 +291,38 @@ def test_only_decisions_are_accepted_in_a_response() -> None:
     raw: Any = {"decisionType": "CompleteWorkflowExecution"}
     with pytest.raises(ValidationError, match=r"decisions\[1\]"):
         decisions_to_api([WorkflowExecutionDecision.complete(), raw])
+
+
+def test_a_decision_in_swfs_own_shape_is_read_back() -> None:
+    built = ActivityTaskDecision.schedule("a1", ("step", "1"), input="x")
+    assert Decision.from_api(built.to_api()).to_api() == built.to_api()
+
+
+@pytest.mark.parametrize(
+    ("raw", "argument"),
+    [
+        ({"decisionType": "TerminateWorkflowExecution"}, "decisionType"),
+        (
+            {"decisionType": "StartTimer", "startTimerDecisionAttributes": {"timerId": "t"}},
+            "startTimerDecisionAttributes",
+        ),
+        (
+            {
+                "decisionType": "RecordMarker",
+                "recordMarkerDecisionAttributes": {"markerName": "m", "details": 3},
+            },
+            "recordMarkerDecisionAttributes",
+        ),
+        (
+            {
+                "decisionType": "CompleteWorkflowExecution",
+                "completeWorkflowExecutionDecisionAttributes": {"result": "x" * 32_769},
+            },
+            "completeWorkflowExecutionDecisionAttributes",
+        ),
+    ],
+)
+def test_a_raw_decision_that_breaks_the_model_is_refused(raw: dict, argument: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Decision.from_api(raw)
+    assert caught.value.argument == argument

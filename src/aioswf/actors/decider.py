@@ -42,10 +42,8 @@ def _to_decisions(value: Iterable[Decision | Mapping[str, Any]] | None) -> tuple
     for index, item in enumerate(value):
         if isinstance(item, Decision):
             found.append(item)
-        elif isinstance(item, Mapping) and isinstance(item.get("decisionType"), str):
-            decision_type = item["decisionType"]
-            key = decision_type[:1].lower() + decision_type[1:] + "DecisionAttributes"
-            found.append(Decision(decision_type, dict(item.get(key) or {})))
+        elif isinstance(item, Mapping) and "decisionType" in item:
+            found.append(Decision.from_api(item))
         else:
             raise ValidationError(
                 f"decisions[{index}] must be a Decision or SWF's decision dict, not {type(item).__name__}",

@@ -20,12 +20,15 @@ most 1 MiB with the execution context). There is no decision to terminate an exe
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 import attrs
+import botocore.session
+import botocore.validate
 
 from aioswf import constants, validation
 from aioswf.exceptions import ValidationError
@@ -91,6 +94,43 @@ class Decision:
     type: str
     attributes: Mapping[str, Any] = attrs.field(factory=dict)
 
+    @classmethod
+    def from_api(cls, raw: Mapping[str, Any]) -> Decision:
+        """Reads a decision written in SWF's own shape, checking it against the service model.
+
+        Args:
+            raw: ``{"decisionType": ..., "<decisionType>DecisionAttributes": {...}}``.
+
+        Returns:
+            The decision.
+
+        Raises:
+            ValidationError: When the decision type is not one of SWF's, or the structure breaks the
+                model (missing members, wrong types, lengths, enumerations).
+        """
+        decision_type = raw.get("decisionType")
+        if decision_type not in DECISION_TYPES:
+            raise ValidationError(
+                f"decisionType must be one of SWF's {len(DECISION_TYPES)} decision types, got {decision_type!r}",
+                argument="decisionType",
+                limit="one of " + ", ".join(DECISION_TYPES),
+            )
+        report = _decision_validator().validate(dict(raw), _decision_shape())
+        if report.has_errors():
+            raise ValidationError(
+                f"{decision_type} does not fit SWF's Decision shape: {report.generate_report()}",
+                argument=_attributes_key(decision_type),
+                limit="the SWF service model",
+            )
+        too_long = _over_max(raw, _decision_shape(), "decision")
+        if too_long:
+            raise ValidationError(
+                f"{decision_type}: {too_long}",
+                argument=_attributes_key(decision_type),
+                limit="the SWF service model",
+            )
+        return cls(decision_type, _copy(raw.get(_attributes_key(decision_type)) or {}))
+
     def to_api(self) -> dict[str, Any]:
         """Returns the decision as SWF's ``Decision`` structure.
 
@@ -98,6 +138,37 @@ class Decision:
             ``{"decisionType": ..., "<decisionType>DecisionAttributes": {...}}``.
         """
         return {"decisionType": self.type, _attributes_key(self.type): _copy(self.attributes)}
+
+
+@functools.cache
+def _decision_shape() -> Any:
+    return botocore.session.get_session().get_service_model("swf").shape_for("Decision")
+
+
+@functools.cache
+def _decision_validator() -> Any:
+    return botocore.validate.ParamValidator()
+
+
+def _over_max(value: Any, shape: Any, path: str) -> str | None:
+    """The first string or list longer than the model's ``max`` allows (botocore checks only ``min``)."""
+    limit = shape.metadata.get("max")
+    if isinstance(value, str) and limit is not None and len(value) > limit:
+        return f"{path} is {len(value)} characters long; SWF allows at most {limit}"
+    if shape.type_name == "structure" and isinstance(value, Mapping):
+        for name, member in shape.members.items():
+            if name in value:
+                found = _over_max(value[name], member, f"{path}.{name}")
+                if found:
+                    return found
+    if shape.type_name == "list" and isinstance(value, (list, tuple)):
+        if limit is not None and len(value) > limit:
+            return f"{path} has {len(value)} items; SWF allows at most {limit}"
+        for index, item in enumerate(value):
+            found = _over_max(item, shape.member, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 def _copy(value: Any) -> Any:
