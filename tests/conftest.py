@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.request
+import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -15,6 +16,11 @@ import aioswf
 from aioswf.local import LocalSWF
 
 TEST_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every local SWF server of the run, in this process or a child one, checks its responses."""
+    os.environ["AIOSWF_LOCAL_CHECK_RESPONSES"] = "1"
 
 
 @pytest.fixture(scope="session")

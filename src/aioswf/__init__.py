@@ -5,9 +5,13 @@ talk to SWF through a `Connection`::
 
     async with aioswf.Connection(region_name="us-east-1") as conn:
         domain = await aioswf.DomainQuerySet().get_or_create("crawl", retention_period=7)
+
+Deciders and activity workers (`Decider`, `ActivityWorker`, `aioswf.actors.run`) long-poll SWF as asyncio
+tasks; `aioswf.local.LocalSWF` is a local SWF server for running and testing without AWS.
 """
 
-from aioswf import constants, credentials, exceptions
+from aioswf import actors, constants, credentials, exceptions, models, querysets
+from aioswf.actors import ActivityWorker, Decider
 from aioswf.connection import Connection, ConnectionState, current_connection
 from aioswf.credentials import set_aws_credentials
 from aioswf.exceptions import (
@@ -19,10 +23,13 @@ from aioswf.exceptions import (
     ValidationError,
 )
 from aioswf.models import (
+    ActivityTask,
     ActivityType,
+    DecisionTask,
     Difference,
     Domain,
     ExecutionOutcome,
+    History,
     ModelDiff,
     WorkflowExecution,
     WorkflowType,
@@ -37,16 +44,21 @@ from aioswf.querysets import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActivityTask",
     "ActivityType",
     "ActivityTypeQuerySet",
+    "ActivityWorker",
     "AlreadyExistsError",
     "Connection",
     "ConnectionState",
+    "Decider",
+    "DecisionTask",
     "Difference",
     "DoesNotExistError",
     "Domain",
     "DomainQuerySet",
     "ExecutionOutcome",
+    "History",
     "ModelDiff",
     "PollTimeout",
     "ResponseError",
@@ -57,9 +69,12 @@ __all__ = [
     "WorkflowType",
     "WorkflowTypeQuerySet",
     "__version__",
+    "actors",
     "constants",
     "credentials",
     "current_connection",
     "exceptions",
+    "models",
+    "querysets",
     "set_aws_credentials",
 ]

@@ -28,6 +28,7 @@ SWFError
 ├── PaginationError                     a listing's nextPageToken repeated
 ├── NoConnectionError (RuntimeError)    no Connection given and none open in this context
 ├── ConnectionStateError (RuntimeError) a Connection used before open, or reopened after close
+├── ActorStateError (RuntimeError)      an actor started twice, or again after it stopped
 ├── InvalidKeywordArgumentError (TypeError)   a filter keyword the query does not know
 └── ValidationError (ValueError)        bad input, caught before any request was sent
 ```
@@ -42,6 +43,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ActivityTypeDoesNotExist",
+    "ActorStateError",
     "AlreadyExistsError",
     "ConnectionStateError",
     "DefaultUndefinedError",
@@ -224,6 +226,10 @@ class NoConnectionError(SWFError, RuntimeError):
 
 class ConnectionStateError(SWFError, RuntimeError):
     """A connection was used before it was opened, or opened again after it was closed."""
+
+
+class ActorStateError(SWFError, RuntimeError):
+    """An actor was started twice, or started again after it stopped."""
 
 
 class InvalidKeywordArgumentError(SWFError, TypeError):

@@ -18,7 +18,19 @@ def isort_key(name: str) -> tuple[int, str]:
     return (2, name)
 
 
-PUBLIC_MODULES = ["aioswf", "aioswf.exceptions", "aioswf.models", "aioswf.querysets", "aioswf.constants"]
+PUBLIC_MODULES = [
+    "aioswf",
+    "aioswf.actors",
+    "aioswf.constants",
+    "aioswf.exceptions",
+    "aioswf.local",
+    "aioswf.models",
+    "aioswf.models.decision",
+    "aioswf.models.event",
+    "aioswf.models.history",
+    "aioswf.querysets",
+    "aioswf.testing",
+]
 
 
 @pytest.mark.parametrize("module_name", PUBLIC_MODULES)
@@ -30,7 +42,7 @@ def test_all_is_sorted_and_every_name_exists(module_name: str) -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("module_name", ["aioswf", "aioswf.models", "aioswf.querysets"])
+@pytest.mark.parametrize("module_name", ["aioswf", "aioswf.actors", "aioswf.local", "aioswf.models", "aioswf.querysets"])
 def test_every_public_class_and_function_imported_is_in_all(module_name: str) -> None:
     module = importlib.import_module(module_name)
     exported = {

@@ -37,6 +37,7 @@ from aioswf import validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
 from aioswf.connection import Connection, get_connection
 from aioswf.exceptions import (
+    ActorStateError,
     ConnectionStateError,
     DoesNotExistError,
     DomainDeprecatedError,
@@ -90,10 +91,6 @@ class ActorState(enum.Enum):
     RUNNING = "running"
     STOPPING = "stopping"
     STOPPED = "stopped"
-
-
-class ActorStateError(SWFError, RuntimeError):
-    """An actor was started twice, or started again after it stopped."""
 
 
 def default_identity() -> str:
