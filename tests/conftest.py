@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import urllib.request
 import os
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any

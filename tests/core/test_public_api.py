@@ -42,7 +42,9 @@ def test_all_is_sorted_and_every_name_exists(module_name: str) -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("module_name", ["aioswf", "aioswf.actors", "aioswf.local", "aioswf.models", "aioswf.querysets"])
+@pytest.mark.parametrize(
+    "module_name", ["aioswf", "aioswf.actors", "aioswf.local", "aioswf.models", "aioswf.querysets"]
+)
 def test_every_public_class_and_function_imported_is_in_all(module_name: str) -> None:
     module = importlib.import_module(module_name)
     exported = {
