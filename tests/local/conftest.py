@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
-from moto.server import ThreadedMotoServer
 from swf_scenario import Scenario
 
 from aioswf.local import AutoJumpClock, LocalSWF, ManualClock
@@ -104,31 +102,10 @@ async def autojump() -> AsyncIterator[tuple[LocalSWF, Any]]:
     assert_conforms(server)
 
 
-@pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
-    """moto's server, for the conformance tests."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.fixture
-def fresh_moto(moto_url: str) -> str:
-    """moto's URL, reset (its state is global)."""
-    request = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        response.read()
-    return moto_url
-
-
-@pytest.fixture
-async def moto_client(fresh_moto: str) -> AsyncIterator[Any]:
-    """An aiobotocore client of moto's server."""
+async def moto_client(moto_endpoint: str) -> AsyncIterator[Any]:
+    """An aiobotocore client of moto's server (the root conftest's, reset for the test)."""
     async with get_session().create_client(
-        "swf", endpoint_url=fresh_moto, config=NO_RETRY, **CREDENTIALS
+        "swf", endpoint_url=moto_endpoint, config=NO_RETRY, **CREDENTIALS
     ) as c:
         yield c
