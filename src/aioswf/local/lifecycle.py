@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from aioswf.local.queues import QueuedTask
 from aioswf.local.records import (
     ChildRecord,
+    ClosedHistory,
     DecisionRecord,
     DomainRecord,
     ExecutionRecord,
@@ -74,9 +75,11 @@ def add_event(engine: Engine, execution: ExecutionRecord, event_type: str, attri
     A history that reaches SWF's limit of 25,000 events gets its execution terminated (cause
     EVENT_LIMIT_EXCEEDED) as soon as the current operation is over.
     """
-    event_id = len(execution.events) + 1
+    events = execution.events
+    assert isinstance(events, list), "a closed execution's history does not change"
+    event_id = len(events) + 1
     key = event_type[0].lower() + event_type[1:] + "EventAttributes"
-    execution.events.append(
+    events.append(
         {"eventId": event_id, "eventTimestamp": engine.now(), "eventType": event_type, key: attributes}
     )
     if event_id == MAX_HISTORY_EVENTS:
@@ -375,6 +378,7 @@ def close_execution(
     execution.children.clear()
     if close_status != "CONTINUED_AS_NEW":
         _notify_parent(engine, execution, close_status, attributes)
+    execution.events = ClosedHistory(execution.events)
     _schedule_retention(engine, execution)
 
 
@@ -419,14 +423,27 @@ def _notify_parent(engine: Engine, execution: ExecutionRecord, close_status: str
 
 
 def _schedule_retention(engine: Engine, execution: ExecutionRecord) -> None:
+    # One deadline per domain, not one per closed run: a domain's retention is fixed, so runs expire in
+    # the order they closed, and a queue of plain tuples keeps retained runs cheap for the garbage collector.
     domain = execution.domain
     days = 0 if domain.retention_days == "NONE" else int(domain.retention_days)
+    domain.retained.append((engine.clock.now() + days * 86400, execution.workflow_id, execution.run_id))
+    if domain.retention_deadline is None or domain.retention_deadline.cancelled:
+        _arm_retention(engine, domain)
 
-    def forget() -> None:
-        domain.closed_executions.pop(execution.run_id, None)
-        domain.runs.pop((execution.workflow_id, execution.run_id), None)
 
-    engine.at(engine.clock.now() + days * 86400, forget)
+def _arm_retention(engine: Engine, domain: DomainRecord) -> None:
+    def expire() -> None:
+        now = engine.clock.now()
+        while domain.retained and domain.retained[0][0] <= now:
+            _, workflow_id, run_id = domain.retained.popleft()
+            domain.closed_executions.pop(run_id, None)
+            domain.runs.pop((workflow_id, run_id), None)
+        domain.retention_deadline = None
+        if domain.retained:
+            _arm_retention(engine, domain)
+
+    domain.retention_deadline = engine.at(domain.retained[0][0], expire)
 
 
 def track_child(

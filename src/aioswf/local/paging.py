@@ -56,7 +56,7 @@ def page(items: Sequence[T], params: dict[str, Any], scope: str) -> tuple[list[T
     return chunk, (encode_token(scope, end) if end < len(items) else None)
 
 
-def paged(key: str, items: list[Any], params: dict[str, Any], scope: str) -> dict[str, Any]:
+def paged(key: str, items: Sequence[Any], params: dict[str, Any], scope: str) -> dict[str, Any]:
     """Return ``{key: page}`` plus ``nextPageToken`` when more pages exist."""
     chunk, token = page(items, params, scope)
     result: dict[str, Any] = {key: chunk}
