@@ -14,7 +14,15 @@ from aioswf.exceptions import (
     WorkflowExecutionDoesNotExist,
     WorkflowTypeDoesNotExist,
 )
-from aioswf.models import ActivityType, Difference, Domain, ModelDiff, WorkflowExecution, WorkflowType
+from aioswf.models import (
+    ActivityType,
+    Difference,
+    Domain,
+    History,
+    ModelDiff,
+    WorkflowExecution,
+    WorkflowType,
+)
 
 
 @pytest.fixture
@@ -234,11 +242,12 @@ async def test_signalling_a_closed_execution_raises_does_not_exist(domain: Domai
         await execution.signal("late")
 
 
-async def test_history_pages_arrive_lazily_as_raw_pages(domain: Domain, name) -> None:
+async def test_history_pages_arrive_lazily_as_histories(domain: Domain, name) -> None:
     workflow_type = await WorkflowType(domain, name("wf"), "1", task_list="decisions").save()
     execution = await workflow_type.start_execution()
     pages = [page async for page in execution.events()]
-    assert pages[0]["events"][0]["eventType"] == "WorkflowExecutionStarted"
+    assert isinstance(pages[0], History)
+    assert pages[0][0].name == "WorkflowExecutionStarted"
 
 
 async def test_domain_querysets_hang_off_the_domain(domain: Domain, name) -> None:

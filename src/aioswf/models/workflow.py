@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from aioswf.connection import Connection, PageIterator
     from aioswf.models.history import History
 
-__all__ = ["ExecutionOutcome", "WorkflowExecution", "WorkflowType"]
+__all__ = ["ExecutionOutcome", "HistoryPages", "WorkflowExecution", "WorkflowType"]
 
 
 @attrs.frozen
@@ -491,23 +491,25 @@ class WorkflowExecution(BaseModel):
         fields.put(params, "childPolicy", policy)
         await self._connection("terminate").call("TerminateWorkflowExecution", **params)
 
-    def events(self, *, reverse: bool = False, page_size: int | None = None) -> PageIterator:
-        """The execution's history, page by page, fetched as you iterate.
+    def events(self, *, reverse: bool = False, page_size: int | None = None) -> HistoryPages:
+        """The execution's history, page by page, each page fetched only when you ask for it.
 
         Args:
             reverse: Newest events first.
             page_size: Events per page (1-1,000; SWF's default otherwise).
 
         Returns:
-            An async iterator of ``GetWorkflowExecutionHistory`` pages; each page's ``events`` are raw.
+            An async iterator of `History` pages; ``aclose()`` it (or leave the ``async for``) to stop early.
         """
         validation.check_page_size(page_size)
-        return self._connection("events").paginate(
-            "GetWorkflowExecutionHistory",
-            page_size=page_size,
-            domain=self.domain.name,
-            execution=self._require_run_id("events"),
-            reverseOrder=reverse,
+        return HistoryPages(
+            self._connection("events").paginate(
+                "GetWorkflowExecutionHistory",
+                page_size=page_size,
+                domain=self.domain.name,
+                execution=self._require_run_id("events"),
+                reverseOrder=reverse,
+            )
         )
 
     async def history(self, *, reverse: bool = False) -> History:
@@ -524,10 +526,10 @@ class WorkflowExecution(BaseModel):
         """
         from aioswf.models.history import History
 
-        raw: list[Mapping[str, Any]] = []
+        events: list[Any] = []
         async for page in self.events(reverse=reverse):
-            raw.extend(page.get("events", ()))
-        return History.from_raw(raw)
+            events.extend(page)
+        return History(events)
 
     async def wait(self, *, timeout: float | None = None, poll_interval: float = 1.0) -> ExecutionOutcome:  # noqa: ASYNC109
         """Waits for the execution to close and tells how it ended.
@@ -560,6 +562,26 @@ class WorkflowExecution(BaseModel):
                     return _outcome(events[0])
                 await anyio.sleep(interval)
                 interval = min(interval * 1.5, max(poll_interval, 5.0))
+
+
+class HistoryPages:
+    """The pages of an execution's history, as `History` objects, one request per page asked for."""
+
+    def __init__(self, pages: PageIterator) -> None:
+        self._pages = pages
+
+    def __aiter__(self) -> HistoryPages:
+        return self
+
+    async def __anext__(self) -> History:
+        from aioswf.models.history import History
+
+        page = await self._pages.__anext__()
+        return History.from_raw(page.get("events") or ())
+
+    async def aclose(self) -> None:
+        """Stops the listing; no further request is sent."""
+        await self._pages.aclose()
 
 
 def _outcome(event: Mapping[str, Any]) -> ExecutionOutcome:
