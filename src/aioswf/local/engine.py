@@ -164,6 +164,8 @@ class Engine:
         """Cancel a deadline (idempotent)."""
         if deadline is not None and not deadline.cancelled:
             deadline.cancelled = True
+            # The entry stays in the heap until it is popped or compacted; its closure need not.
+            deadline.action = None
             self._live_deadlines -= 1
 
     def fire_due(self) -> None:
