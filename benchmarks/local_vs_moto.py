@@ -27,7 +27,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 HEADERS = {
@@ -61,24 +61,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far, from /proc (Linux)."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @contextlib.contextmanager
-def server_process(kind: str, pids: list[int] | None = None) -> Iterator[str]:
-    """Run the local server or moto's in a child process; yield its URL (and append its pid to `pids`)."""
+def server_process(kind: str) -> Iterator[str]:
+    """Run the local server or moto's in a child process; yield its URL."""
     port = free_port()
     if kind == "local":
         command = [sys.executable, "-m", "aioswf.local", "--port", str(port), "--poll-wait", "5"]
     else:
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if pids is not None:
-        pids.append(process.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -152,10 +143,12 @@ class Driver:
             raise RuntimeError(f"{operation}: HTTP {status}: {payload[:300]!r}")
         return json.loads(payload) if payload else {}
 
-    async def setup(self) -> str:
-        """Register a domain and the two types; return the domain."""
+    async def setup(self, retention_days: int = 1) -> str:
+        """Register a domain (closed executions kept `retention_days`) and the two types; return the domain."""
         domain = f"bench-{uuid.uuid4().hex[:8]}"
-        await self.call("RegisterDomain", name=domain, workflowExecutionRetentionPeriodInDays="1")
+        await self.call(
+            "RegisterDomain", name=domain, workflowExecutionRetentionPeriodInDays=str(retention_days)
+        )
         await self.call(
             "RegisterWorkflowType",
             domain=domain,
@@ -225,20 +218,11 @@ class Driver:
                 return task
 
 
-async def run(
-    url: str,
-    total: int,
-    concurrency: int,
-    buckets: int = 1,
-    warmup: int = 0,
-    probe: Callable[[], float] | None = None,
-    samples: list[tuple[float, float]] | None = None,
-) -> list[float]:
+async def run(url: str, total: int, concurrency: int, buckets: int = 1, warmup: int = 0) -> list[float]:
     """Run ``total`` round trips with ``concurrency`` workers; return the rate (per s) of each bucket.
 
     Buckets split the run into equal slices by completion order, to see a rate change over time.
-    ``warmup`` round trips run first, on the same domain, and are not measured. With ``probe`` and
-    ``samples``, ``(completion time, probe())`` is recorded at the start and after each round trip.
+    ``warmup`` round trips run first, on the same domain, and are not measured.
     """
     setup = Driver(url)
     domain = await setup.setup()
@@ -247,9 +231,7 @@ async def run(
         await run_on(url, domain, range(total, total + warmup), concurrency, [])
     finished: list[float] = []
     start = time.perf_counter()
-    if probe is not None and samples is not None:
-        samples.append((start, probe()))
-    await run_on(url, domain, range(total), concurrency, finished, probe=probe, samples=samples)
+    await run_on(url, domain, range(total), concurrency, finished)
     size = total // buckets
     rates = []
     previous = start
@@ -260,15 +242,7 @@ async def run(
     return rates
 
 
-async def run_on(
-    url: str,
-    domain: str,
-    indexes: range,
-    concurrency: int,
-    finished: list[float],
-    probe: Callable[[], float] | None = None,
-    samples: list[tuple[float, float]] | None = None,
-) -> None:
+async def run_on(url: str, domain: str, indexes: range, concurrency: int, finished: list[float]) -> None:
     """Run one round trip per index with ``concurrency`` workers, appending each completion time."""
     counter = iter(indexes)
 
@@ -278,8 +252,6 @@ async def run_on(
             for index in counter:
                 await driver.round_trip(domain, number, index)
                 finished.append(time.perf_counter())
-                if probe is not None and samples is not None:
-                    samples.append((finished[-1], probe()))
         finally:
             await driver.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 import sys
@@ -32,42 +31,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-responses", action="store_true", help="check responses against the SWF model"
     )
-    parser.add_argument(
-        "--no-gc-freeze",
-        dest="gc_freeze",
-        action="store_false",
-        help="do not move surviving objects out of the garbage collector's reach (see docs/local-server.md)",
-    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request (debug level)")
     return parser.parse_args(argv)
-
-
-#: Seconds between two collections of young garbage followed by a freeze of what survived.
-FREEZE_INTERVAL = 2.0
-#: Freezes between two full collections of the frozen objects too (which reclaims cycles that became
-#: garbage after they were frozen).
-FREEZES_PER_FULL_COLLECTION = 150
-
-
-async def _keep_collections_cheap() -> None:
-    """Keep Python's garbage collector from slowing the server down as retained executions pile up.
-
-    The server keeps every closed execution for its domain's retention period, so the heap grows all day.
-    Each full collection scans the whole heap, and they come as often as the heap grows by a quarter: the
-    server got slower the more it had served. In a process of its own, the server instead collects the
-    garbage every few seconds, then freezes the survivors (`gc.freeze`), so collections only scan what is
-    new; now and then it unfreezes everything for one full collection, which reclaims any reference cycle
-    that became garbage after it was frozen. An embedded `LocalSWF` leaves the host process's collector
-    alone.
-    """
-    freezes = 0
-    while True:
-        await asyncio.sleep(FREEZE_INTERVAL)
-        freezes += 1
-        if freezes % FREEZES_PER_FULL_COLLECTION == 0:
-            gc.unfreeze()
-        gc.collect()
-        gc.freeze()
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -85,14 +50,7 @@ async def _serve(args: argparse.Namespace) -> None:
     )
     async with local:
         print(f"aioswf local SWF server listening on {local.endpoint_url} (Ctrl-C to stop)", flush=True)
-        collector = asyncio.create_task(_keep_collections_cheap()) if args.gc_freeze else None
-        try:
-            await stop.wait()
-        finally:
-            if collector is not None:
-                collector.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await collector
+        await stop.wait()
     print("aioswf local SWF server stopped", flush=True)
 
 
