@@ -94,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             (
                 "tenth",
                 "executions",
-                "loaded wf/s",
-                "fresh control wf/s",
+                "loaded workflows/s",
+                "control workflows/s",
                 "loaded / control (median of batches)",
             ),
         )
