@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from aioswf import constants
 from aioswf.models import _fields as fields
-from aioswf.models.base import BaseModel, to_datetime
 from aioswf.models.domain import Domain
+from aioswf.models.registered import RegisteredType
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection
@@ -20,7 +19,7 @@ __all__ = ["ActivityType", "activity_type_from_api"]
 
 
 @attrs.frozen
-class ActivityType(BaseModel):
+class ActivityType(RegisteredType):
     """An activity type: a name and version registered in a domain, with defaults for its tasks.
 
     Args:
@@ -59,14 +58,8 @@ class ActivityType(BaseModel):
         "deprecation_date",
     )
 
-    domain: Domain = attrs.field(converter=fields.to_domain)
-    name: str = attrs.field(validator=fields.check_name)
-    version: str = attrs.field(validator=fields.check_version)
-    status: str = attrs.field(default=constants.REGISTERED, kw_only=True, validator=fields.check_registration)
-    description: str | None = attrs.field(default=None, kw_only=True, validator=fields.check_description)
-    creation_date: datetime | None = attrs.field(default=None, kw_only=True, converter=to_datetime)
-    deprecation_date: datetime | None = attrs.field(default=None, kw_only=True, converter=to_datetime)
-    task_list: str | None = attrs.field(default=None, kw_only=True, validator=fields.check_optional_name)
+    _kind = "activityType"
+
     task_heartbeat_timeout: str | None = attrs.field(
         default=None, kw_only=True, converter=fields.task_heartbeat_timeout
     )
@@ -79,10 +72,6 @@ class ActivityType(BaseModel):
     task_start_to_close_timeout: str | None = attrs.field(
         default=None, kw_only=True, converter=fields.task_start_to_close_timeout
     )
-    task_priority: str | None = attrs.field(default=None, kw_only=True, converter=fields.priority)
-
-    def _key(self) -> dict[str, Any]:
-        return {"domain": self.domain.name, "activityType": {"name": self.name, "version": self.version}}
 
     async def save(self) -> ActivityType:
         """Registers the activity type on SWF.
@@ -94,51 +83,15 @@ class ActivityType(BaseModel):
             TypeAlreadyExistsError: When the name and version are registered already.
             DomainDoesNotExist: When the domain does not exist.
         """
-        params: dict[str, Any] = {"domain": self.domain.name, "name": self.name, "version": self.version}
-        fields.put(params, "description", self.description)
-        if self.task_list is not None:
-            params["defaultTaskList"] = {"name": self.task_list}
+        params = self._registration()
         fields.put(params, "defaultTaskHeartbeatTimeout", self.task_heartbeat_timeout)
         fields.put(params, "defaultTaskScheduleToCloseTimeout", self.task_schedule_to_close_timeout)
         fields.put(params, "defaultTaskScheduleToStartTimeout", self.task_schedule_to_start_timeout)
         fields.put(params, "defaultTaskStartToCloseTimeout", self.task_start_to_close_timeout)
-        fields.put(params, "defaultTaskPriority", self.task_priority)
         await self._connection("save").call("RegisterActivityType", **params)
         return self
 
-    async def delete(self) -> None:
-        """Deprecates the activity type: no new tasks of it can be scheduled.
-
-        Raises:
-            ActivityTypeDoesNotExist: When there is no such type.
-            TypeDeprecatedError: When it is deprecated already.
-        """
-        await self._connection("delete").call("DeprecateActivityType", **self._key())
-
-    async def undelete(self) -> None:
-        """Undeprecates the activity type.
-
-        Raises:
-            ActivityTypeDoesNotExist: When there is no such type.
-            TypeAlreadyExistsError: When it is not deprecated.
-        """
-        await self._connection("undelete").call("UndeprecateActivityType", **self._key())
-
-    async def destroy(self) -> None:
-        """Deletes a deprecated activity type for good (SWF's ``DeleteActivityType``).
-
-        Raises:
-            TypeNotDeprecatedError: When the type is not deprecated first.
-        """
-        await self._connection("destroy").call("DeleteActivityType", **self._key())
-
-    async def upstream(self) -> ActivityType:
-        """Fetches the activity type as SWF has it.
-
-        Raises:
-            ActivityTypeDoesNotExist: When there is no such type.
-        """
-        response = await self._connection("upstream").call("DescribeActivityType", **self._key())
+    def _from_response(self, response: Mapping[str, Any]) -> ActivityType:
         return activity_type_from_api(self.domain, response, connection=self.connection)
 
 

@@ -16,6 +16,7 @@ from aioswf.exceptions import ValidationError
 from aioswf.models import _fields as fields
 from aioswf.models.base import BaseModel, to_datetime
 from aioswf.models.domain import Domain
+from aioswf.models.registered import RegisteredType
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection, PageIterator
@@ -25,7 +26,7 @@ __all__ = ["ExecutionOutcome", "HistoryPages", "WorkflowExecution", "WorkflowTyp
 
 
 @attrs.frozen
-class WorkflowType(BaseModel):
+class WorkflowType(RegisteredType):
     """A workflow type: a name and version registered in a domain, with defaults for its executions.
 
     Args:
@@ -61,13 +62,8 @@ class WorkflowType(BaseModel):
         "deprecation_date",
     )
 
-    domain: Domain = attrs.field(converter=fields.to_domain)
-    name: str = attrs.field(validator=fields.check_name)
-    version: str = attrs.field(validator=fields.check_version)
-    status: str = attrs.field(default=constants.REGISTERED, kw_only=True, validator=fields.check_registration)
-    creation_date: datetime | None = attrs.field(default=None, kw_only=True, converter=to_datetime)
-    deprecation_date: datetime | None = attrs.field(default=None, kw_only=True, converter=to_datetime)
-    task_list: str | None = attrs.field(default=None, kw_only=True, validator=fields.check_optional_name)
+    _kind = "workflowType"
+
     child_policy: str | None = attrs.field(
         default=constants.TERMINATE, kw_only=True, validator=fields.check_child_policy
     )
@@ -77,12 +73,7 @@ class WorkflowType(BaseModel):
     decision_tasks_timeout: str | None = attrs.field(
         default="300", kw_only=True, converter=fields.decision_tasks_timeout
     )
-    description: str | None = attrs.field(default=None, kw_only=True, validator=fields.check_description)
-    task_priority: str | None = attrs.field(default=None, kw_only=True, converter=fields.priority)
     lambda_role: str | None = attrs.field(default=None, kw_only=True)
-
-    def _key(self) -> dict[str, Any]:
-        return {"domain": self.domain.name, "workflowType": {"name": self.name, "version": self.version}}
 
     async def save(self) -> WorkflowType:
         """Registers the workflow type on SWF.
@@ -94,51 +85,15 @@ class WorkflowType(BaseModel):
             TypeAlreadyExistsError: When the name and version are registered already.
             DomainDoesNotExist: When the domain does not exist.
         """
-        params: dict[str, Any] = {"domain": self.domain.name, "name": self.name, "version": self.version}
-        fields.put(params, "description", self.description)
+        params = self._registration()
         fields.put(params, "defaultTaskStartToCloseTimeout", self.decision_tasks_timeout)
         fields.put(params, "defaultExecutionStartToCloseTimeout", self.execution_timeout)
-        if self.task_list is not None:
-            params["defaultTaskList"] = {"name": self.task_list}
-        fields.put(params, "defaultTaskPriority", self.task_priority)
         fields.put(params, "defaultChildPolicy", self.child_policy)
         fields.put(params, "defaultLambdaRole", self.lambda_role)
         await self._connection("save").call("RegisterWorkflowType", **params)
         return self
 
-    async def delete(self) -> None:
-        """Deprecates the workflow type: no new executions of it can start.
-
-        Raises:
-            WorkflowTypeDoesNotExist: When there is no such type.
-            TypeDeprecatedError: When it is deprecated already.
-        """
-        await self._connection("delete").call("DeprecateWorkflowType", **self._key())
-
-    async def undelete(self) -> None:
-        """Undeprecates the workflow type.
-
-        Raises:
-            WorkflowTypeDoesNotExist: When there is no such type.
-            TypeAlreadyExistsError: When it is not deprecated.
-        """
-        await self._connection("undelete").call("UndeprecateWorkflowType", **self._key())
-
-    async def destroy(self) -> None:
-        """Deletes a deprecated workflow type for good (SWF's ``DeleteWorkflowType``).
-
-        Raises:
-            TypeNotDeprecatedError: When the type is not deprecated first.
-        """
-        await self._connection("destroy").call("DeleteWorkflowType", **self._key())
-
-    async def upstream(self) -> WorkflowType:
-        """Fetches the workflow type as SWF has it.
-
-        Raises:
-            WorkflowTypeDoesNotExist: When there is no such type.
-        """
-        response = await self._connection("upstream").call("DescribeWorkflowType", **self._key())
+    def _from_response(self, response: Mapping[str, Any]) -> WorkflowType:
         return workflow_type_from_api(self.domain, response, connection=self.connection)
 
     async def start_execution(
