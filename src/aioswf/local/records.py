@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Sequence
-from typing import Any, overload
+from typing import Any, ClassVar, overload
 
 import attrs
 
@@ -24,6 +24,7 @@ __all__ = [
     "ExecutionRecord",
     "LambdaRecord",
     "TimerRecord",
+    "TypeRecord",
     "WorkflowTypeRecord",
 ]
 
@@ -67,8 +68,11 @@ class Deadline:
 
 
 @attrs.define(eq=False)
-class WorkflowTypeRecord:
-    """A registered workflow type."""
+class TypeRecord:
+    """A registered workflow or activity type (the subclasses name which)."""
+
+    #: The key of the type in SWF's shapes: ``workflowType`` or ``activityType``.
+    kind: ClassVar[str]
 
     name: str
     version: str
@@ -79,9 +83,9 @@ class WorkflowTypeRecord:
     deprecation: float | None = None
 
     def info(self) -> Json:
-        """Return the ``WorkflowTypeInfo`` shape."""
+        """Return the ``WorkflowTypeInfo`` / ``ActivityTypeInfo`` shape."""
         info: Json = {
-            "workflowType": {"name": self.name, "version": self.version},
+            self.kind: {"name": self.name, "version": self.version},
             "status": self.status,
             "creationDate": self.creation,
         }
@@ -93,29 +97,17 @@ class WorkflowTypeRecord:
 
 
 @attrs.define(eq=False)
-class ActivityTypeRecord:
+class WorkflowTypeRecord(TypeRecord):
+    """A registered workflow type."""
+
+    kind: ClassVar[str] = "workflowType"
+
+
+@attrs.define(eq=False)
+class ActivityTypeRecord(TypeRecord):
     """A registered activity type."""
 
-    name: str
-    version: str
-    description: str | None
-    creation: float
-    configuration: Json
-    status: str = "REGISTERED"
-    deprecation: float | None = None
-
-    def info(self) -> Json:
-        """Return the ``ActivityTypeInfo`` shape."""
-        info: Json = {
-            "activityType": {"name": self.name, "version": self.version},
-            "status": self.status,
-            "creationDate": self.creation,
-        }
-        if self.description is not None:
-            info["description"] = self.description
-        if self.deprecation is not None:
-            info["deprecationDate"] = self.deprecation
-        return info
+    kind: ClassVar[str] = "activityType"
 
 
 @attrs.define(eq=False)
