@@ -1,0 +1,1 @@
+"""Workflows as plain ``async def`` code, replayed deterministically from SWF history."""
