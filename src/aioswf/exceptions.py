@@ -263,7 +263,6 @@ class ValidationError(SWFError, ValueError):
         super().__init__(message)
 
 
-
 class PayloadError(SWFError):
     """A workflow's value could not become a payload, or a payload could not become a value again."""
 
@@ -328,6 +327,7 @@ class PayloadNotFoundError(PayloadStoreError, KeyError):
     def __str__(self) -> str:
         # KeyError quotes its message as if it were the key; this one is a sentence.
         return str(self.args[0]) if self.args else ""
+
 
 _FAULTS: dict[str, type[ResponseError]] = {
     cls.fault: cls
