@@ -591,14 +591,15 @@ class DataConverter:
 
     def _class_decoder(self, cls: type[Any], typevars: dict[Any, Any]) -> Decoder:
         name = type_name(cls)
-        plan: list[_Field] | None = None
-        known: frozenset[str] = frozenset()
+        learned: tuple[list[_Field], frozenset[str]] | None = None
 
         def decode_object(data: Any, exact: bool) -> Any:
-            nonlocal plan, known
-            if plan is None:  # on first use, so that a class may hold itself (trees, linked lists)
-                plan = self._fields_of(cls, typevars)
-                known = frozenset(field.key for field in plan)
+            nonlocal learned
+            if learned is None:  # on first use, so that a class may hold itself (trees, linked lists)
+                fields = self._fields_of(cls, typevars)
+                # One assignment, so that a thread decoding at the same time sees both or neither.
+                learned = (fields, frozenset(field.key for field in fields))
+            plan, known = learned
             if not isinstance(data, dict):
                 raise Misfit(f"expected an object for {name}, got {kind(data)}")
             kwargs: dict[str, Any] = {}
