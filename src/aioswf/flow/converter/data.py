@@ -2,8 +2,8 @@
 
 Written by hand rather than on cattrs or msgspec, because what replay needs differs from their defaults at
 every leaf: decoding is strict (cattrs turns ``3.7`` into ``3`` for an ``int`` and ``5`` into ``"5"``
-for a ``str``), errors name the path inside the value on the way out too (both pass unknown types through
-to the JSON encoder, which names no path), unions of classes are tried in order (msgspec refuses unions of
+for a ``str``), errors name the path inside the value on the way out too (cattrs passes unknown types
+through to the JSON encoder, msgspec's encoder refuses them, and neither says where they sit), unions of classes are tried in order (msgspec refuses unions of
 several dataclasses, cattrs refuses those it cannot tell apart by field names), and set order is made
 deterministic. Only the field walk would be left to borrow.
 """
@@ -109,7 +109,10 @@ class DataConverter:
     def register(
         self, cls: type[T], *, encode: Callable[[T], Any], decode: Callable[[Any, type[T]], T]
     ) -> None:
-        """Teaches the converter a type of your own (and its subclasses); register before first use.
+        """Teaches the converter a type of your own (and its subclasses).
+
+        Register before the converter is in use: a registration made later applies from then on, and
+        payloads already in histories keep the form they were written in.
 
         ``encode(value)`` returns anything the converter can encode itself (a string, a dict of datetimes,
         ...); ``decode(data, cls)`` gets the parsed JSON data and the class the hint names (``cls`` itself
