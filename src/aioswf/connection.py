@@ -228,7 +228,10 @@ class Connection:
         loopback = is_loopback_endpoint(self._endpoint_url)
         missing_names: list[str] = []
         defaulted: list[str] = []
-        if loopback and not region:
+        if not region:
+            if not loopback:
+                # Said before credentials are looked for: the cheaper fix, and botocore needs it anyway.
+                raise botocore.exceptions.NoRegionError()
             region = LOOPBACK_REGION
             missing_names.append("region")
             defaulted.append(f"region {LOOPBACK_REGION}")
@@ -248,9 +251,9 @@ class Connection:
                 defaulted.append("placeholder credentials")
         if defaulted:
             logger.debug(
-                "%s is a loopback endpoint and no %s is configured: using %s",
-                self._endpoint_url,
+                "no %s configured for the loopback endpoint %s: using %s",
                 " or ".join(missing_names),
+                self._endpoint_url,
                 " and ".join(defaulted),
             )
         return region, key_id, secret, token

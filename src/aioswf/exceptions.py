@@ -96,7 +96,18 @@ class CredentialsError(SWFError):
     Raised when a `aioswf.Connection` opens without credentials (against an endpoint that is not a
     loopback one), for a named profile that does not exist, for half a key pair, and, as its subclass
     `InvalidCredentialsError`, when SWF refuses a request's signature or token.
+
+    Args:
+        message: What is wrong and how to fix it.
+        problem: What is wrong, without the advice (default: the message).
+
+    Attributes:
+        problem: What is wrong, without the advice: for programs that give their own.
     """
+
+    def __init__(self, message: str, *, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
 
 
 class ResponseError(SWFError):
@@ -439,4 +450,5 @@ def map_credentials_error(error: BaseException) -> CredentialsError:
         The `CredentialsError`, never raised here: the caller raises it ``from`` `error`.
     """
     what = next((text for cls, text in _CREDENTIAL_ERRORS if isinstance(error, cls)), "AWS credentials error")
-    return CredentialsError(f"{what} ({error}): {_CREDENTIAL_FIX}")
+    problem = f"{what} ({error})"
+    return CredentialsError(f"{problem}: {_CREDENTIAL_FIX}", problem=problem)
