@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import pty
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -147,3 +150,70 @@ class SWFProxy:
             await self._runner.cleanup()
         if self._session is not None:
             await self._session.close()
+
+
+class Terminal:
+    """The command with its standard output and error on two pseudo-terminals, as in an interactive shell.
+
+    What each prints is collected by a reader thread; `wait_for` waits (without polling on a timer) until
+    a text has appeared.
+    """
+
+    def __init__(self) -> None:
+        self.out = ""
+        self.err = ""
+        self._changed = asyncio.Event()
+        self._process: asyncio.subprocess.Process | None = None
+        self._readers: list[threading.Thread] = []
+
+    async def start(self, *args: str, env: Mapping[str, str]) -> Terminal:
+        """Starts ``aioswf ARGS``."""
+        loop = asyncio.get_running_loop()
+        out_master, out_slave = pty.openpty()
+        err_master, err_slave = pty.openpty()
+        self._process = await asyncio.create_subprocess_exec(
+            AIOSWF, *args, stdin=asyncio.subprocess.DEVNULL, stdout=out_slave, stderr=err_slave, env=dict(env)
+        )
+        os.close(out_slave)
+        os.close(err_slave)
+
+        def read(master: int, name: str) -> None:
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed its end
+                    chunk = b""
+                if not chunk:
+                    os.close(master)
+                    loop.call_soon_threadsafe(self._changed.set)
+                    return
+                text = chunk.decode(errors="replace").replace("\r\n", "\n")
+                loop.call_soon_threadsafe(self._append, name, text)
+
+        for master, name in ((out_master, "out"), (err_master, "err")):
+            thread = threading.Thread(target=read, args=(master, name), daemon=True)
+            thread.start()
+            self._readers.append(thread)
+        return self
+
+    def _append(self, name: str, text: str) -> None:
+        setattr(self, name, getattr(self, name) + text)
+        self._changed.set()
+
+    async def wait_for(self, name: str, text: str) -> None:
+        """Waits until standard output (``"out"``) or error (``"err"``) has shown `text`."""
+
+        async def seen() -> None:
+            while text not in getattr(self, name):
+                self._changed.clear()
+                await self._changed.wait()
+
+        await asyncio.wait_for(seen(), COMMAND_TIMEOUT)
+
+    async def finish(self) -> Result:
+        """Waits for the command to end and for everything it printed."""
+        assert self._process is not None
+        code = await asyncio.wait_for(self._process.wait(), COMMAND_TIMEOUT)
+        for thread in self._readers:
+            await asyncio.get_running_loop().run_in_executor(None, thread.join, COMMAND_TIMEOUT)
+        return Result(code, self.out, self.err)

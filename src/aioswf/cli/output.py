@@ -3,8 +3,8 @@
 - ``table`` (the default on a terminal): a header and aligned columns, times in local time, long values
   cut to fit (``-o json`` has them whole). A single item (``show``) prints as ``field  value`` lines.
 - ``json``: one JSON object per line (JSON Lines), each listing streamed page by page as SWF answers, so
-  ``jq`` starts at once; times in ISO 8601 with their offset.
-- ``tsv`` (the default in a pipe): one tab-separated line per item and no header, times in ISO 8601,
+  ``jq`` starts at once; times in ISO 8601, in UTC.
+- ``tsv`` (the default in a pipe): one tab-separated line per item and no header, times in ISO 8601 (UTC),
   tabs and newlines inside values escaped so that each item stays on its line.
 
 Progress (`Progress`) goes to standard error, and only when standard error is a terminal.
@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TextIO
 
 import anyio
@@ -84,9 +84,16 @@ def columns(*keys: str) -> tuple[Column, ...]:
     return tuple(Column(key) for key in keys)
 
 
+def iso(value: datetime) -> str:
+    """A time in ISO 8601, in UTC: machine output does not depend on the machine's time zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return iso(value)
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     if isinstance(value, Mapping):
@@ -130,7 +137,7 @@ def cell(value: Any, output: OutputFormat) -> str:
     if isinstance(value, bool):
         return ("yes" if value else "no") if output is OutputFormat.TABLE else str(value).lower()
     if isinstance(value, datetime):
-        return _local_time(value) if output is OutputFormat.TABLE else value.isoformat()
+        return _local_time(value) if output is OutputFormat.TABLE else iso(value)
     if isinstance(value, float):
         return _seconds(value)
     if isinstance(value, Mapping):
