@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from cli_process import Runner, assert_one_line_error
+
+# Each test runs the command several times, as processes (about 0.5 s of CPU each).
+pytestmark = pytest.mark.slow
 
 
 async def test_domains_are_registered_listed_and_deprecated(aioswf_cli: Runner, cli_domain: str) -> None:

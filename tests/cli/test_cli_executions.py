@@ -7,10 +7,14 @@ import json
 import sys
 from typing import Any
 
+import pytest
 from cli_process import AIOSWF, Runner, SWFProxy, assert_one_line_error, run_aioswf
 
 import aioswf
 from aioswf.models import WorkflowExecution
+
+# Each test runs the command several times, as processes (about 0.5 s of CPU each).
+pytestmark = pytest.mark.slow
 
 
 async def start(conn: aioswf.Connection, domain: str, workflow_id: str, **params: Any) -> str:

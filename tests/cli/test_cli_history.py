@@ -12,6 +12,9 @@ from cli_process import Runner
 import aioswf
 from aioswf.models import History, WorkflowExecution
 
+# Each test runs the command several times, as processes (about 0.5 s of CPU each).
+pytestmark = pytest.mark.slow
+
 
 async def poll(conn: aioswf.Connection, operation: str, domain: str, task_list: str) -> dict[str, Any]:
     while True:

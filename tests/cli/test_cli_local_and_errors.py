@@ -7,6 +7,7 @@ import signal
 import socket
 from pathlib import Path
 
+import pytest
 from cli_process import AIOSWF, Runner, assert_one_line_error, clean_env, run_aioswf
 
 EXPORT = "export AWS_ENDPOINT_URL_SWF="
@@ -49,6 +50,7 @@ async def test_a_busy_port_is_a_one_line_error(tmp_path: Path) -> None:
     assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port}", "--port")
 
 
+@pytest.mark.slow
 async def test_failures_are_one_line_errors_that_say_how_to_fix_them(
     tmp_path: Path, aioswf_cli: Runner
 ) -> None:

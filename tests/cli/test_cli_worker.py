@@ -156,6 +156,7 @@ async def test_anything_with_the_actor_lifecycle_runs_and_stops_with_the_grace_g
     assert "two stopped with grace=5.0" in rest.decode()
 
 
+@pytest.mark.slow
 async def test_targets_that_are_not_workers_are_one_line_errors(
     cli_env: dict[str, str], cli_domain: str, app_dir: Path
 ) -> None:

@@ -175,9 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             # `aioswf` (or a group) alone: its help, as click before 8.2 showed it.
             click.echo(error.format_message())
             return 0
-        what, fix, code = explain(
-            error, endpoint=settings.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_SWF")
+        endpoint = (
+            settings.endpoint_url
+            or os.environ.get("AWS_ENDPOINT_URL_SWF")
+            or os.environ.get("AWS_ENDPOINT_URL")
         )
+        what, fix, code = explain(error, endpoint=endpoint)
         if settings.debug or _debugging(args):
             traceback.print_exception(error, file=sys.stderr)
         sys.stderr.write(format_error(what, fix) + "\n")

@@ -11,6 +11,7 @@ import re
 import click
 
 from aioswf.exceptions import (
+    BOTOCORE_CREDENTIAL_ERRORS,
     ActivityTypeDoesNotExist,
     AlreadyExistsError,
     CredentialsError,
@@ -36,6 +37,7 @@ from aioswf.exceptions import (
     WorkflowExecutionAlreadyStartedError,
     WorkflowExecutionDoesNotExist,
     WorkflowTypeDoesNotExist,
+    map_credentials_error,
 )
 
 __all__ = [
@@ -244,6 +246,10 @@ def explain(error: BaseException, *, endpoint: str | None = None) -> tuple[str, 
         what, fix, code = error.format_message(), "see --help", error.exit_code
     elif isinstance(error, SWFError):
         what, fix = _swf(error, endpoint)
+    elif isinstance(error, BOTOCORE_CREDENTIAL_ERRORS):
+        # botocore can raise these while signing a request, after the connection opened (a refresh of
+        # SSO or role credentials that fails).
+        what, fix = _swf(map_credentials_error(error), endpoint)
     elif isinstance(error, (KeyboardInterrupt, click.Abort)):
         what, fix, code = "interrupted", "nothing else was sent", EXIT_INTERRUPTED
     elif isinstance(error, OSError):

@@ -26,7 +26,7 @@ import click
 from anyio.abc import TaskStatus
 
 from aioswf.cli.errors import EXIT_USAGE, CommandError, explain
-from aioswf.cli.invocation import Invocation, as_duration, domain_option, swf_command
+from aioswf.cli.invocation import Invocation, as_duration, swf_command
 
 __all__ = ["Runnable", "describe_worker", "load_target", "resolve_workers", "run_workers", "worker"]
 
@@ -250,7 +250,6 @@ def _configure_logging(level: str) -> None:
     show_default=True,
     help="How much to log (--debug means debug).",
 )
-@domain_option
 @swf_command
 async def worker(inv: Invocation, targets: tuple[str, ...], grace: float | None, log_level: str) -> int:
     """Run actors or flow workers until SIGINT or SIGTERM.
