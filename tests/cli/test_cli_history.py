@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ import pytest_asyncio
 from cli_process import Runner
 
 import aioswf
+from aioswf.cli.history import activity_profile
 from aioswf.models import History, WorkflowExecution
+from aioswf.testing import HistoryBuilder
 
 # Each test runs the command several times, as processes (about 0.5 s of CPU each).
 pytestmark = pytest.mark.slow
@@ -129,3 +132,31 @@ async def test_an_unknown_run_is_a_one_line_error(aioswf_cli: Runner, cli_domain
     result = await aioswf_cli("-d", cli_domain, "execution", "history", "nope", "no-such-run", *args)
     assert result.code == 1
     assert result.err.startswith("aioswf: no such execution")
+
+
+def test_the_profile_measures_each_attempt_from_the_events_times() -> None:
+    builder = HistoryBuilder(("crawl", "1"), tick=timedelta(0))
+    builder.add_decision_task()
+    builder.add("ActivityTaskScheduled", activity_id="a", activity_type=("fetch", "1"))
+    builder.advance(2).add("ActivityTaskStarted", activity_id="a")
+    builder.advance(3).add("ActivityTaskTimedOut", activity_id="a", timeout_type="HEARTBEAT")
+    builder.add_decision_task()
+    builder.add("ActivityTaskScheduled", activity_id="a", activity_type=("fetch", "1"))
+    builder.add("ActivityTaskScheduled", activity_id="b", activity_type=("fetch", "1"))
+    builder.advance(1).add("ActivityTaskStarted", activity_id="a")
+    builder.advance(4).add("ActivityTaskCompleted", activity_id="a", result="ok")
+    history = builder.history()
+    now = history.last.timestamp + timedelta(seconds=10)
+    a, b = activity_profile(history, now=now)
+    assert (a["activity_id"], a["type"], a["state"], a["attempts"], a["failures"]) == (
+        "a",
+        "fetch/1",
+        "completed",
+        2,
+        1,
+    )
+    assert (a["waited_s"], a["ran_s"], a["total_ran_s"]) == (1.0, 4.0, 7.0)
+    assert a["share_pct"] == 35.0  # 7 s of the 20 s from the start to `now`
+    assert (b["state"], b["attempts"], b["failures"], b["ran_s"]) == ("scheduled", 1, 0, None)
+    assert b["waited_s"] == 15.0  # still waiting at `now`
+    assert activity_profile(HistoryBuilder(started=False).history()) == []

@@ -595,12 +595,12 @@ async def restart(
     if wtype is None:
         raise CommandError(f"{workflow_id} (run {run_id}) names no workflow type", "check the run id")
     target = new_workflow_id or workflow_id
-    if old.status == constants.OPEN and target == workflow_id:
-        if not terminate_first:
-            raise CommandError(
-                f"{workflow_id} (run {run_id}) is still open",
-                "pass --terminate to end it first, or --workflow-id NEW_ID to run beside it",
-            )
+    if old.status == constants.OPEN and target == workflow_id and not terminate_first:
+        raise CommandError(
+            f"{workflow_id} (run {run_id}) is still open",
+            "pass --terminate to end it first, or --workflow-id NEW_ID to run beside it",
+        )
+    if old.status == constants.OPEN and terminate_first:
         await old.terminate(reason=f"restarted by aioswf as a new run of {wtype.name}/{wtype.version}")
 
     def setting(key: str) -> Any:
