@@ -121,6 +121,7 @@ class OrderedGroup(click.Group):
     """A group that lists its commands in the order they were added, not alphabetically."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """The commands' names, in the order they were added."""
         return list(self.commands)
 
 
