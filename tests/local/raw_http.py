@@ -39,15 +39,18 @@ class Response:
 
 def request(
     operation: str | None,
-    body: bytes | dict[str, Any] = b"{}",
+    body: Any = b"{}",
     *,
     method: str = "POST",
     path: str = "/",
     headers: dict[str, str] | None = None,
     length: bool = True,
 ) -> bytes:
-    """Return the bytes of one request (``Content-Length`` framed unless ``length`` is false)."""
-    raw = json.dumps(body).encode() if isinstance(body, dict) else body
+    """Return the bytes of one request (``Content-Length`` framed unless ``length`` is false).
+
+    ``body`` is sent as is when it is bytes, else as JSON.
+    """
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     lines = [f"{method} {path} HTTP/1.1", "Host: localhost", "Content-Type: application/x-amz-json-1.0"]
     if operation is not None:
         lines.append(f"X-Amz-Target: {TARGET}{operation}")
