@@ -6,9 +6,12 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from aioswf.local import LocalSWF
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,3 +102,17 @@ def test_the_user_fixtures_give_a_server_a_connection_a_domain_and_driven_clocks
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout
+
+
+async def test_the_benchmark_counts_failed_round_trips_instead_of_stopping(local: LocalSWF) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from local_vs_moto import run_on
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    finished: list[float] = []
+    failures: Counter[str] = Counter()
+    # A domain that does not exist: every round trip fails at its start, as moto's 500s made them fail.
+    await run_on(local.endpoint_url, "no-such-domain", range(6), 3, finished, failures)
+    assert finished == []
+    assert failures == Counter({"StartWorkflowExecution -> HTTP 400 UnknownResourceFault": 6})
