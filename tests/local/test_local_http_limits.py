@@ -14,6 +14,7 @@ from raw_http import chunked, closed_by_server, read_response, request
 from swf_scenario import unique
 
 from aioswf.local import LocalSWF
+from aioswf.local.server import SWF_ENDPOINT
 
 LISTING = {"registrationStatus": "REGISTERED"}
 MiB = 1024 * 1024
@@ -236,7 +237,12 @@ async def test_the_memory_held_by_stalled_uploads_is_capped() -> None:
         announce = request("ListDomains", b"", length=False, headers={"Content-Length": str(900_000)})
         first.write(announce + b" " * 600_000)
         await first.drain()
-        await asyncio.sleep(0.2)  # the first upload is being held
+        endpoint = local.app[SWF_ENDPOINT]
+        for _ in range(1000):  # until the server holds the first upload's bytes
+            if endpoint.buffered >= 600_000:
+                break
+            await asyncio.sleep(0.01)
+        assert endpoint.buffered >= 600_000
         second.write(announce + b" " * 600_000)
         await second.drain()
         refused = await read_response(second_reader, timeout=10)
