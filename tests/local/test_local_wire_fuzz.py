@@ -154,7 +154,7 @@ def _assert_swf_answer(operation: str, response: Response | None) -> None:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=20)
 @given(data=st.data())
 def test_every_operation_answers_any_request_within_the_protocol(
     fuzzed: Fuzzed, operation: str, data: st.DataObject
@@ -215,7 +215,7 @@ def _decide_whole_or_not_at_all(fuzzed: Fuzzed, decisions: list[Json]) -> Respon
 
 
 @pytest.mark.parametrize("decision_type", DECISION_TYPES)
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=20)
 @given(data=st.data())
 def test_any_decision_list_is_applied_whole_or_not_at_all(
     fuzzed: Fuzzed, decision_type: str, data: st.DataObject
@@ -358,7 +358,7 @@ def _assert_refused_cleanly(responses: list[Response]) -> None:
         assert response.status < 500 or response.status in (501, 505), (response.status, response.body[:300])
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=100)
 @given(st.lists(st.binary(max_size=300), max_size=6))
 def test_any_bytes_leave_the_server_answering(fuzzed: Fuzzed, chunks: list[bytes]) -> None:
     payload = b"".join(chunks) + _listing({"Connection": "close"})
@@ -470,7 +470,7 @@ def mangled_requests(draw: st.DrawFn) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogateescape") + encoded
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=150)
 @given(mangled_requests())
 @example(
     request("ListDomains", b"", length=False, headers={"Transfer-Encoding": "chunked"}) + b"10000000\r\n"
