@@ -10,7 +10,8 @@ from actor_scenarios import Flow, one_activity
 import aioswf
 from aioswf.actors import Decider
 from aioswf.local import LocalSWF, ManualClock
-from conftest import CREDENTIALS
+
+CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
 class ClockJumpingConnection(aioswf.Connection):
