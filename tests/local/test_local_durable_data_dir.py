@@ -8,7 +8,9 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -245,4 +247,21 @@ async def test_the_database_holds_one_row_per_run_and_a_closed_history_as_one_ar
         assert connection.execute("SELECT count(*) FROM events").fetchone() == (0,)
         (text,) = connection.execute("SELECT events FROM histories LIMIT 1").fetchone()
     connection.close()
-    assert [event["eventType"] for event in json.loads(text)][-1] == "WorkflowExecutionTerminated"
+    assert [event["eventType"] for event in json.loads(zlib.decompress(text))][
+        -1
+    ] == "WorkflowExecutionTerminated"
+
+
+@pytest.mark.slow
+def test_the_start_benchmark_runs_in_quick_mode_and_prints_its_table() -> None:
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "durable_start.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2,000 executions" in done.stdout
+    assert "target" in done.stdout

@@ -103,6 +103,7 @@ class State:
         self._changed_types: set[TypeKey] = set()
         self._wiped = False
         self._flush_soon: asyncio.Handle | None = None
+        self._flushed: asyncio.Future[None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -254,6 +255,14 @@ class State:
         if self._flush_soon is not None:
             self._flush_soon.cancel()
             self._flush_soon = None
+        flushed, self._flushed = self._flushed, None
+        try:
+            self._flush()
+        finally:
+            if flushed is not None:
+                flushed.set_result(None)
+
+    def _flush(self) -> None:
         store = self.store
         if store is None or not (
             self._wiped or self._changed_runs or self._changed_domains or self._changed_types
@@ -279,7 +288,14 @@ class State:
             StoreWriteError: If the store could not write.
         """
         if self.store is not None:
-            self.flush()
+            if self._flush_soon is not None:
+                # Changes wait for the flush at the end of this loop iteration: every request served in the
+                # same iteration joins one batch, and the writer has fewer, larger transactions to make.
+                if self._flushed is None:
+                    self._flushed = self._loop.create_future()  # type: ignore[union-attr]
+                await asyncio.shield(self._flushed)
+            else:
+                self.flush()
             await self.store.synced()
 
     def _type_of(self, key: TypeKey) -> Any:

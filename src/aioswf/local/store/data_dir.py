@@ -54,8 +54,8 @@ _SCHEMA = (
     # An open run's history, one row per event, appended as events are recorded ...
     "CREATE TABLE events (run_id TEXT NOT NULL, event_id INTEGER NOT NULL, body TEXT NOT NULL, "
     "PRIMARY KEY (run_id, event_id))",
-    # ... and a closed run's history as one JSON array, read only when someone asks for it.
-    "CREATE TABLE histories (run_id TEXT PRIMARY KEY, events TEXT NOT NULL)",
+    # ... and a closed run's history as one JSON array (zlib-compressed), read only when someone asks.
+    "CREATE TABLE histories (run_id TEXT PRIMARY KEY, events BLOB NOT NULL)",
 )
 _TABLES = frozenset({"meta", "domains", "types", "executions", "events", "histories"})
 
