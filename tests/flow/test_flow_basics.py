@@ -51,3 +51,94 @@ async def test_a_week_of_timers_passes_in_a_moment_on_the_auto_jumping_clock() -
         elapsed = await env.execute(Sleeper, 7)
 
     assert elapsed.startswith("7 days")
+
+
+@flow.activity
+async def double(value: int) -> int:
+    await asyncio.sleep(0.01 * (value % 3))
+    return value * 2
+
+
+@flow.workflow
+class FanOut:
+    async def run(self, count: int) -> dict[str, list[int]]:
+        gathered = await asyncio.gather(*(flow.execute_activity(double, n) for n in range(count)))
+        tasks = [asyncio.create_task(flow.execute_activity(double, n)) for n in range(count)]
+        done, pending = await asyncio.wait(tasks)
+        completed = [await next_result for next_result in asyncio.as_completed(tasks)]
+        return {
+            "gathered": list(gathered),
+            "waited": sorted(task.result() for task in done),
+            "pending": [len(pending)],
+            "as_completed": sorted(completed),
+        }
+
+
+async def test_gather_wait_and_as_completed_fan_out_activities_in_parallel() -> None:
+    async with WorkflowEnvironment(workflows=[FanOut], activities=[double]) as env:
+        handle = await env.start(FanOut, 5)
+        result = await handle.result(timeout=30)
+        history = await handle.history()
+
+    assert result == {
+        "gathered": [0, 2, 4, 6, 8],
+        "waited": [0, 2, 4, 6, 8],
+        "pending": [0],
+        "as_completed": [0, 2, 4, 6, 8],
+    }
+    first_batch = [
+        event.activity_id
+        for event in history
+        if event.name == "ActivityTaskScheduled" and event.decision_task_completed_event_id == 4
+    ]
+    assert first_batch == ["1", "2", "3", "4", "5"]
+
+
+@flow.activity
+async def fails(message: str) -> None:
+    raise ValueError(message)
+
+
+@flow.workflow
+class FailsThroughAnActivity:
+    async def run(self) -> None:
+        await flow.execute_activity(fails, "bad card")
+
+
+async def test_an_activity_failure_fails_the_workflow_with_the_activitys_error_as_cause() -> None:
+    async with WorkflowEnvironment(workflows=[FailsThroughAnActivity], activities=[fails]) as env:
+        handle = await env.start(FailsThroughAnActivity)
+        try:
+            await handle.result(timeout=30)
+        except flow.WorkflowFailureError as error:
+            failure = error
+        else:
+            raise AssertionError("the workflow did not fail")
+
+    assert isinstance(failure.cause, flow.ActivityError)
+    assert failure.cause.activity_type == ("fails", "1")
+    cause = failure.cause.cause
+    assert isinstance(cause, flow.ApplicationError)
+    assert cause.type == "ValueError"
+    assert cause.message == "bad card"
+    assert failure.reason is not None and failure.reason.startswith("ActivityError: activity fails/1")
+
+
+@flow.workflow
+class Refuses:
+    async def run(self, amount: int) -> None:
+        raise flow.ApplicationError("amount too large", {"amount": amount}, type="OrderRejected")
+
+
+async def test_an_application_error_fails_the_workflow_with_its_type_message_and_details() -> None:
+    async with WorkflowEnvironment(workflows=[Refuses]) as env:
+        handle = await env.start(Refuses, 5000)
+        try:
+            await handle.result(timeout=30)
+        except flow.WorkflowFailureError as error:
+            cause = error.cause
+            reason = error.reason
+
+    assert reason == "OrderRejected: amount too large"
+    assert isinstance(cause, flow.ApplicationError)
+    assert (cause.type, cause.message, cause.details) == ("OrderRejected", "amount too large", ({"amount": 5000},))

@@ -192,12 +192,12 @@ class RetryPolicy:
             uniform: A number in [0, 1) from the run's deterministic stream.
 
         Returns:
-            Whole seconds, at least 1 (SWF's timers count whole seconds).
+            Whole seconds (the nearest), at least 1: SWF's timers count whole seconds.
         """
         ceiling = self.maximum_interval if self.maximum_interval is not None else 100 * self.initial_interval
         base = min(self.initial_interval * self.backoff ** (retry - 1), max(ceiling, self.initial_interval))
         varied = base * (1 + self.jitter * (2 * uniform - 1))
-        return max(1, math.ceil(round(varied, 6)))
+        return max(1, round(varied))
 
     def allows(self, attempt: int, error_type: str | None, non_retryable: bool = False) -> bool:
         """Whether another attempt may follow the given one.

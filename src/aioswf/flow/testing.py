@@ -7,8 +7,10 @@ the sticky cache), and a week of timers passes in milliseconds::
     async with WorkflowEnvironment(workflows=[Order], activities=[charge]) as env:
         result = await env.execute(Order, order)
 
-The clock jumps to the next deadline only while an execution is open and the server is idle, so closed
-executions stay readable inside the environment (their retention period never comes).
+Time skips as with Temporal's test server: while the test awaits a run's result (``handle.result()``,
+``env.execute``), the clock jumps to the next deadline whenever the server is idle; `WorkflowEnvironment.sleep`
+skips a given stretch. Otherwise time is real, so a test that signals a waiting workflow a moment later
+does not find it timed out a year later, and closed executions stay readable inside the environment.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import asyncio
 import contextlib
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -33,17 +35,47 @@ __all__ = ["ActivityEnvironment", "WorkflowEnvironment"]
 
 
 class _EnvironmentClock(AutoJumpClock):
-    """An auto-jumping clock that moves only while something is open (retention never comes)."""
+    """An auto-jumping clock that skips time only when the environment says it may.
 
-    def __init__(self, busy: Callable[[], bool], threshold: float) -> None:
+    It jumps (to the next deadline, once the server has been idle for ``threshold`` seconds of real time)
+    while a test awaits a run's result and some execution is open, or up to the time that
+    `WorkflowEnvironment.sleep` asked for. Otherwise it follows real time: a test that signals a waiting
+    workflow a moment later does not find it timed out, and closed executions never reach the end of their
+    retention period.
+    """
+
+    def __init__(self, environment: WorkflowEnvironment, threshold: float) -> None:
         super().__init__(threshold=threshold)
-        self._busy = busy
+        self._environment = environment
+
+    def _goal(self, deadline: float | None) -> float | None:
+        environment = self._environment
+        target = environment._skip_until
+        if target is not None and target > self.now():
+            return target if deadline is None else min(deadline, target)
+        if deadline is not None and environment._waiters > 0 and environment._open():
+            return deadline
+        return None
 
     async def wait_until(
         self, deadline: float | None, wakeup: asyncio.Event, idle: Callable[[], bool]
     ) -> None:
-        """Waits as `AutoJumpClock` does, jumping only while an execution is open."""
-        await super().wait_until(deadline, wakeup, lambda: idle() and self._busy())
+        """Sleeps until the deadline or a wake-up, skipping ahead when idle and allowed (see the class)."""
+        while not wakeup.is_set():
+            remaining = None if deadline is None else deadline - self.now()
+            if remaining is not None and remaining <= 0:
+                return
+            step = self.threshold if remaining is None else min(self.threshold, remaining)
+            try:
+                await asyncio.wait_for(wakeup.wait(), step)
+                return
+            except asyncio.TimeoutError:
+                pass
+            if idle():
+                goal = self._goal(deadline)
+                if goal is not None and goal > self.now():
+                    self.jump(goal - self.now())
+                    return
 
 
 class WorkflowEnvironment:
@@ -77,7 +109,9 @@ class WorkflowEnvironment:
         self.domain = domain or f"flow-test-{uuid.uuid4().hex[:12]}"
         self.task_list = task_list or f"flow-{uuid.uuid4().hex[:12]}"
         self.worker_options = worker_options
-        self.server = LocalSWF(clock=_EnvironmentClock(self._open, jump_threshold), poll_wait=10.0)
+        self._waiters = 0
+        self._skip_until: float | None = None
+        self.server = LocalSWF(clock=_EnvironmentClock(self, jump_threshold), poll_wait=10.0)
         self._stack = contextlib.AsyncExitStack()
         self._connection: Connection | None = None
         self._worker: Worker | None = None
@@ -174,13 +208,41 @@ class WorkflowEnvironment:
         return converter if isinstance(converter, DataConverter) else None
 
     async def start(self, workflow: Any, *args: Any, **options: Any) -> WorkflowHandle[Any]:
-        """`flow.start` in the environment's domain, on its task list, through its connection."""
+        """`flow.start` in the environment's domain, on its task list, through its connection.
+
+        Awaiting the handle's ``result()`` lets the clock skip ahead.
+        """
         options.setdefault("domain", self.domain)
         options.setdefault("task_list", self.task_list)
         options.setdefault("connection", self.connection)
         options.setdefault("converter", self._converter())
         options.setdefault("offloader", self.worker_options.get("offloader"))
-        return await start(workflow, *args, **options)
+        handle = await start(workflow, *args, **options)
+        return _SkippingHandle(self, handle)
+
+    async def sleep(self, duration: float) -> None:
+        """Lets ``duration`` seconds of SWF time pass (timers fire, timeouts expire), in moments.
+
+        Args:
+            duration: Seconds of the server's clock.
+        """
+        clock = self.server.clock
+        target = clock.now() + duration
+        self._skip_until = target
+        try:
+            while clock.now() < target:  # noqa: ASYNC110 - the clock moves without an event
+                await asyncio.sleep(0.01)
+        finally:
+            self._skip_until = None
+
+    @contextlib.asynccontextmanager
+    async def skipping_time(self) -> AsyncIterator[None]:
+        """Lets the clock skip ahead (while idle, with an execution open) inside the block."""
+        self._waiters += 1
+        try:
+            yield
+        finally:
+            self._waiters -= 1
 
     async def execute(self, workflow: Any, *args: Any, timeout: float | None = 60.0, **options: Any) -> Any:
         """Starts a run and returns its result (`start`, then ``result(timeout=timeout)``)."""
@@ -190,8 +252,8 @@ class WorkflowEnvironment:
     def get_handle(
         self, workflow_id: str, run_id: str | None = None, *, workflow: Any = None
     ) -> WorkflowHandle[Any]:
-        """`flow.get_handle` in the environment's domain."""
-        return get_handle(
+        """`flow.get_handle` in the environment's domain (awaiting its result lets time skip)."""
+        handle = get_handle(
             self.domain,
             workflow_id,
             run_id,
@@ -200,6 +262,28 @@ class WorkflowEnvironment:
             converter=self._converter(),
             offloader=self.worker_options.get("offloader"),
         )
+        return _SkippingHandle(self, handle)
+
+
+class _SkippingHandle(WorkflowHandle[Any]):
+    """A handle whose ``result()`` lets the environment's clock skip ahead while it waits."""
+
+    def __init__(self, environment: WorkflowEnvironment, handle: WorkflowHandle[Any]) -> None:
+        super().__init__(
+            handle.domain,
+            handle.workflow_id,
+            handle.run_id,
+            workflow=handle.definition,
+            connection=handle._connection,
+            converter=handle.converter,
+            offloader=handle.offloader,
+        )
+        self._environment = environment
+
+    async def result(self, *, timeout: float | None = None, poll_interval: float = 1.0) -> Any:
+        """`WorkflowHandle.result`, letting the clock skip ahead meanwhile."""
+        async with self._environment.skipping_time():
+            return await super().result(timeout=timeout, poll_interval=poll_interval)
 
 
 class ActivityEnvironment:
