@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import hashlib
 import json
 import logging
 import os
 import random as random_module
 import sys
+import threading
 import time
 import uuid
 from asyncio import futures as asyncio_futures
@@ -65,22 +67,46 @@ logger = logging.getLogger("aioswf.flow")
 
 #: Open activities, timers and children SWF allows one execution; more wait in the SDK.
 OPEN_LIMIT = 1000
+#: What the code's commands may keep open: one timer stays free for aioswf's carry-over and retry timers.
+SDK_LIMIT = OPEN_LIMIT - 1
 _LIMITED = ("activity", "timer", "child")
 #: Bytes kept free in a response for the task token, the task list and the carry-over timer.
 _RESPONSE_MARGIN = 16_384
 _FLOW_DIR = os.path.dirname(os.path.abspath(__file__))
 _ASYNCIO_DIR = os.path.dirname(os.path.abspath(asyncio.__file__))
+_LIBRARY = (
+    _FLOW_DIR,
+    _ASYNCIO_DIR,
+    os.path.dirname(os.path.abspath(concurrent.futures.__file__)),
+    os.path.abspath(threading.__file__),
+)
+
+
+def _coroutine_location(coro: Any) -> str | None:
+    found = None
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None and not frame.f_code.co_filename.startswith(_LIBRARY):
+            found = f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return found
 
 
 def source_location(skip: int = 1) -> str | None:
-    """The innermost frame of the caller's stack outside aioswf.flow and asyncio: ``file:line in function``."""
+    """Where workflow code asked for something: ``file:line in function``.
+
+    The innermost frame of the caller's stack outside aioswf.flow and the standard library's asyncio and
+    threads; for a task whose stack holds none (``asyncio.sleep`` passed to ``gather``), the innermost
+    such frame of the current task's awaits.
+    """
     frame = sys._getframe(skip)
     while frame is not None:
         path = frame.f_code.co_filename
-        if not path.startswith((_FLOW_DIR, _ASYNCIO_DIR)):
+        if not path.startswith(_LIBRARY):
             return f"{path}:{frame.f_lineno} in {frame.f_code.co_name}"
         frame = frame.f_back  # type: ignore[assignment]
-    return None
+    task = asyncio.current_task()
+    return _coroutine_location(task.get_coro()) if task is not None else None
 
 
 @attrs.frozen
@@ -338,7 +364,7 @@ class WorkflowInstance:
             if isinstance(command, cmds.MarkerCommand) and command.forgiven:
                 self._forget(command)
                 continue
-            if self._carried or (command.kind in _LIMITED and self._open[command.kind] >= OPEN_LIMIT):
+            if self._carried or (command.kind in _LIMITED and self._open[command.kind] >= SDK_LIMIT):
                 continue
             completed = self._round_completed_id
             raise self.nondeterminism(
@@ -370,14 +396,7 @@ class WorkflowInstance:
         main = self.main
         if main is None or main.done():
             return None
-        coro = main.get_coro()
-        found = None
-        while coro is not None:
-            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-            if frame is not None and not frame.f_code.co_filename.startswith((_FLOW_DIR, _ASYNCIO_DIR)):
-                found = f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
-            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
-        return found
+        return _coroutine_location(main.get_coro())
 
     # Delivering events ---------------------------------------------------------------------------------
 
@@ -743,7 +762,7 @@ class WorkflowInstance:
             kind = command.kind
             if kind in held:
                 continue
-            if kind in _LIMITED and self._open[kind] + counts[kind] >= OPEN_LIMIT - 1:
+            if kind in _LIMITED and self._open[kind] + counts[kind] >= SDK_LIMIT:
                 held.add(kind)
                 continue
             counts[kind] += 1
