@@ -87,7 +87,9 @@ class WorkflowEnvironment:
         domain: The domain to register (default: a random name).
         task_list: The worker's task list (default: a random name).
         jump_threshold: Seconds of real quiet after which the clock jumps to the next deadline.
-        **worker_options: More `flow.Worker` arguments (``cache_size``, ``converter``, ...).
+        **worker_options: More `flow.Worker` arguments (``cache_size``, ``converter``, ...). The
+            environment's workers default to ``sticky_schedule_to_start=1``, so that a test that stops a
+            worker and starts another waits a second, not five, for the run's next decision task.
 
     Attributes (inside ``async with``):
         server: The `LocalSWF`. endpoint_url: Its URL. connection: An open connection to it.
@@ -176,6 +178,8 @@ class WorkflowEnvironment:
             "activities": self.activities,
             "connection": self.connection,
             "grace": 1.0,
+            # A stopped worker's runs come back to the task list after this long (production: 5 s).
+            "sticky_schedule_to_start": 1,
             **self.worker_options,
             **options,
         }

@@ -292,7 +292,8 @@ class Worker:
             return
         self._state = ActorState.STOPPED
         for instance in self._cache.values():
-            self._discard(instance)
+            # Idle (no step runs on them): closed here, so that their coroutines end now, not when collected.
+            instance.evict()
         self._cache.clear()
         self._close_steps()
         if self._supervisor is not None and self._supervisor is not asyncio.current_task():
@@ -429,6 +430,7 @@ class Worker:
     # Deciding ------------------------------------------------------------------------------------------
 
     def _discard(self, instance: WorkflowInstance) -> None:
+        instance.loop.silence()
         if self._steps is not None:
             self._steps.submit(instance.evict)
 
