@@ -35,7 +35,8 @@ async def test_a_workflow_runs_its_activities_in_order_and_returns_their_result(
     assert result == "HELLO, ADA!"
     scheduled = [event.activity_type["name"] for event in history if event.name == "ActivityTaskScheduled"]
     assert scheduled == ["greet", "shout"]
-    assert history.last is not None and history.last.name == "WorkflowExecutionCompleted"
+    assert history.last is not None
+    assert history.last.name == "WorkflowExecutionCompleted"
 
 
 @flow.workflow
@@ -121,7 +122,8 @@ async def test_an_activity_failure_fails_the_workflow_with_the_activitys_error_a
     assert isinstance(cause, flow.ApplicationError)
     assert cause.type == "ValueError"
     assert cause.message == "bad card"
-    assert failure.reason is not None and failure.reason.startswith("ActivityError: activity fails/1")
+    assert failure.reason is not None
+    assert failure.reason.startswith("ActivityError: activity fails/1")
 
 
 @flow.workflow
@@ -141,4 +143,8 @@ async def test_an_application_error_fails_the_workflow_with_its_type_message_and
 
     assert reason == "OrderRejected: amount too large"
     assert isinstance(cause, flow.ApplicationError)
-    assert (cause.type, cause.message, cause.details) == ("OrderRejected", "amount too large", ({"amount": 5000},))
+    assert (cause.type, cause.message, cause.details) == (
+        "OrderRejected",
+        "amount too large",
+        ({"amount": 5000},),
+    )

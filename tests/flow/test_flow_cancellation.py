@@ -77,7 +77,9 @@ async def test_cancelling_a_sleeping_task_cancels_its_swf_timer() -> None:
         assert await handle.result(timeout=30) == ["True", "timed out"]
         history = await handle.history()
 
-    started = {event.timer_id: event.start_to_fire_timeout for event in history if event.name == "TimerStarted"}
+    started = {
+        event.timer_id: event.start_to_fire_timeout for event in history if event.name == "TimerStarted"
+    }
     assert started == {"1": "604800", "2": "60", "3": "30", "4": "3600"}
     assert sorted(event.timer_id for event in history if event.name == "TimerCanceled") == ["1", "4"]
     assert sorted(event.timer_id for event in history if event.name == "TimerFired") == ["2", "3"]
@@ -129,7 +131,11 @@ async def test_cancelling_a_child_asks_it_to_cancel_and_it_may_clean_up() -> Non
             await asyncio.sleep(0.05)
         closed = (await second.describe()).close_status
 
-    requested = [event.workflow_id for event in history if event.name == "RequestCancelExternalWorkflowExecutionInitiated"]
+    requested = [
+        event.workflow_id
+        for event in history
+        if event.name == "RequestCancelExternalWorkflowExecutionInitiated"
+    ]
     assert requested == ["cancels-children.1", "cancels-children.2"]
     assert "WorkflowExecutionCancelRequested" in second_events
     assert closed == "CANCELED"
@@ -164,4 +170,5 @@ async def test_an_external_cancel_request_raises_cancelled_error_in_run_and_clea
     assert names.index("WorkflowExecutionCancelRequested") < names.index("ActivityTaskCancelRequested")
     assert "cleaned main" in seen
     completed = [index for index, name in enumerate(names) if name == "ActivityTaskCompleted"]
-    assert completed and completed[-1] < len(names) - 1
+    assert completed
+    assert completed[-1] < len(names) - 1

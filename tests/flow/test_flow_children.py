@@ -32,7 +32,9 @@ async def test_children_run_in_parallel_and_return_their_results() -> None:
         assert await handle.result(timeout=30) == 14
         history = await handle.history()
 
-    children = [event.workflow_id for event in history if event.name == "StartChildWorkflowExecutionInitiated"]
+    children = [
+        event.workflow_id for event in history if event.name == "StartChildWorkflowExecutionInitiated"
+    ]
     assert children == ["sums.1", "sums.2", "sums.3"]
 
 
@@ -120,7 +122,8 @@ async def test_continue_as_new_starts_a_new_run_and_the_handle_follows_the_chain
         assert handle.run_id != first_run
         history = await env.get_handle(handle.workflow_id, first_run).history()
 
-    assert history.last is not None and history.last.name == "WorkflowExecutionContinuedAsNew"
+    assert history.last is not None
+    assert history.last.name == "WorkflowExecutionContinuedAsNew"
     assert history.last.input == "[2,1]"
 
 

@@ -78,7 +78,10 @@ async def _history_of_v1(env: WorkflowEnvironment) -> tuple[flow.WorkflowHandle[
     handle = await env.start(OrderV1, "o-1", workflow_id="order-1")
     for _ in range(200):
         history = await handle.history()
-        if any(event.name == "ActivityTaskCompleted" for event in history) and history.last.name == "DecisionTaskCompleted":
+        if (
+            any(event.name == "ActivityTaskCompleted" for event in history)
+            and history.last.name == "DecisionTaskCompleted"
+        ):
             return handle, history
         await asyncio.sleep(0.02)
     raise AssertionError("the first activity never completed")
@@ -95,7 +98,7 @@ async def _failure_marker(handle: flow.WorkflowHandle[object]) -> object:
 
 async def test_the_replayer_catches_an_incompatible_change_with_a_readable_message() -> None:
     async with WorkflowEnvironment(workflows=[OrderV1], activities=[charge]) as env:
-        handle, history = await _history_of_v1(env)
+        handle, _history = await _history_of_v1(env)
         await handle.signal(OrderV1.proceed)
         assert await handle.result(timeout=30) == "charged o-1"
         full = await handle.history()
@@ -109,20 +112,25 @@ async def test_the_replayer_catches_an_incompatible_change_with_a_readable_messa
     assert error.workflow_id == "order-1"
     assert error.history == f"ActivityTaskScheduled (event {scheduled.id}): activity charge/1, id '1'"
     assert error.code == "activity refund/1, id '1'"
-    assert error.location is not None and "test_flow_determinism.py" in error.location
+    assert error.location is not None
+    assert "test_flow_determinism.py" in error.location
     assert "in run" in error.location
-    assert "order-1" in str(error) and "refund/1" in str(error)
+    assert "order-1" in str(error)
+    assert "refund/1" in str(error)
 
 
 async def test_a_replay_from_json_as_get_workflow_execution_history_returns_it() -> None:
     async with WorkflowEnvironment(workflows=[OrderV1], activities=[charge]) as env:
         handle, _ = await _history_of_v1(env)
         raw = await env.connection.call(
-            "GetWorkflowExecutionHistory", domain=env.domain, execution={"workflowId": "order-1", "runId": handle.run_id}
+            "GetWorkflowExecutionHistory",
+            domain=env.domain,
+            execution={"workflowId": "order-1", "runId": handle.run_id},
         )
     text = json.dumps(raw, default=lambda value: value.timestamp())
     result = await flow.Replayer(workflows=[OrderV1]).replay(json.loads(text))
-    assert result.rounds == 2 and not result.closed
+    assert result.rounds == 2
+    assert not result.closed
     with pytest.raises(flow.NonDeterminismError):
         await flow.Replayer(workflows=[OrderV2Broken]).replay(json.loads(text))
 
@@ -143,7 +151,8 @@ async def test_a_live_worker_with_an_incompatible_change_retries_and_a_fixed_wor
 
     assert marker.marker_name == "aioswf.decision-failed"
     assert details["type"] == "NonDeterminismError"
-    assert "activity refund/1" in details["message"] and "activity charge/1" in details["message"]
+    assert "activity refund/1" in details["message"]
+    assert "activity charge/1" in details["message"]
     assert result == "charged o-1"
 
 
@@ -183,8 +192,10 @@ async def test_time_randomness_and_side_effects_replay_to_the_same_values() -> N
         first = await env.execute(Randomness)
         second = await env.execute(Randomness)
 
-    assert len(set(first)) == 7 and first[6] == first[7]
-    assert first[0] != second[0] and first[1] != second[1]
+    assert len(set(first)) == 7
+    assert first[6] == first[7]
+    assert first[0] != second[0]
+    assert first[1] != second[1]
 
 
 @flow.workflow(failure_exceptions=[KeyError])
@@ -234,4 +245,5 @@ async def test_the_policy_can_fail_the_execution_on_non_determinism() -> None:
         await handle.signal(OrderV1.proceed)
         with pytest.raises(flow.WorkflowFailureError) as caught:
             await handle.result(timeout=30)
-    assert caught.value.reason is not None and caught.value.reason.startswith("NonDeterminismError")
+    assert caught.value.reason is not None
+    assert caught.value.reason.startswith("NonDeterminismError")

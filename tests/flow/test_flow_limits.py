@@ -32,7 +32,8 @@ async def test_more_than_100_decisions_in_one_task_are_carried_over_to_the_next(
     completed = [event for event in history if event.name == "DecisionTaskCompleted"]
     first = [event for event in history if event.get("decision_task_completed_event_id") == completed[0].id]
     assert len(first) == 100
-    assert first[-1].name == "TimerStarted" and first[-1].timer_id.startswith("aioswf.carry.")
+    assert first[-1].name == "TimerStarted"
+    assert first[-1].timer_id.startswith("aioswf.carry.")
     started = [event.timer_id for event in history if event.name == "TimerStarted"]
     assert [timer for timer in started if not timer.startswith("aioswf.")] == [str(n) for n in range(1, 251)]
     replayed = await flow.Replayer(workflows=[ManyTimers]).replay(history)

@@ -90,11 +90,12 @@ class Hangs:
         try:
             await flow.execute_activity(hangs, start_to_close=1)
         except TimeoutError as error:
-            assert isinstance(error, flow.ActivityTimeoutError)
-            return f"{error.timeout_type} after {error.attempt} attempts"
+            kind = type(error).__name__
+            attempts = getattr(error, "attempt", 0)
+            return f"{kind}: {getattr(error, 'timeout_type', '')} after {attempts} attempts"
         return "no timeout"
 
 
 async def test_an_swf_timeout_raises_an_activity_timeout_error_that_is_a_timeout_error() -> None:
     async with WorkflowEnvironment(workflows=[Hangs], activities=[hangs], grace=0.1) as env:
-        assert await env.execute(Hangs) == "START_TO_CLOSE after 2 attempts"
+        assert await env.execute(Hangs) == "ActivityTimeoutError: START_TO_CLOSE after 2 attempts"
