@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime
+import decimal
 
 from aioswf import flow
 from aioswf.flow.testing import WorkflowEnvironment
@@ -147,4 +150,43 @@ async def test_an_application_error_fails_the_workflow_with_its_type_message_and
         "OrderRejected",
         "amount too large",
         ({"amount": 5000},),
+    )
+
+
+@dataclasses.dataclass
+class Item:
+    sku: str
+    quantity: int
+
+
+@dataclasses.dataclass
+class Receipt:
+    items: list[Item]
+    total: decimal.Decimal
+    when: datetime.datetime
+
+
+@flow.activity
+async def price(items: list[Item]) -> Receipt:
+    assert all(isinstance(item, Item) for item in items)
+    total = sum((decimal.Decimal("1.25") * item.quantity for item in items), decimal.Decimal(0))
+    return Receipt(items, total, datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc))
+
+
+@flow.workflow
+class Checkout:
+    async def run(self, items: list[Item]) -> Receipt:
+        receipt = await flow.execute_activity(price, items)
+        assert isinstance(receipt, Receipt)
+        return receipt
+
+
+async def test_values_come_back_as_their_annotated_types_from_activities_and_workflows() -> None:
+    async with WorkflowEnvironment(workflows=[Checkout], activities=[price]) as env:
+        receipt = await env.execute(Checkout, [Item("a", 2), Item("b", 1)])
+
+    assert receipt == Receipt(
+        [Item("a", 2), Item("b", 1)],
+        decimal.Decimal("3.75"),
+        datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc),
     )

@@ -88,6 +88,7 @@ def _refused(what: str) -> Callable[..., NoReturn]:
             "Do it in an activity (see flow.execute_activity)."
         )
 
+    refuse.__doc__ = f"Raises `WorkflowRestrictionError`: workflow code cannot {what}."
     return refuse
 
 

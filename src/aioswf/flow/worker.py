@@ -536,7 +536,8 @@ class Worker:
         self.stats.decisions += 1
         if activation.closing or self.sticky_task_list is None:
             self._discard(instance)
-            return DecisionResult(activation.decisions)
+            # The run's own task list, said out loud: SWF keeps a sticky list (another worker's) until told.
+            return DecisionResult(activation.decisions, task_list=_own_task_list(instance.started_event))
         self._cache_put(run_id, instance)
         return DecisionResult(
             activation.decisions,
@@ -553,13 +554,17 @@ class Worker:
             started = next(
                 (event for event in task.history if event.name == "WorkflowExecutionStarted"), None
             )
-        task_list = started.attributes.get("task_list") if started is not None else None
         failures = instance.consecutive_failures if instance is not None else 0
         return DecisionResult(
             failure_decisions(error, task.started_event_id, failures, self.converter),
             # Back to the run's own task list: a worker with fixed code may pick the retry up.
-            task_list=(task_list.get("name") if isinstance(task_list, Mapping) else None) or self.task_list,
+            task_list=_own_task_list(started) or self.task_list,
         )
+
+
+def _own_task_list(started: Event | None) -> str | None:
+    task_list = started.attributes.get("task_list") if started is not None else None
+    return str(task_list["name"]) if isinstance(task_list, Mapping) and task_list.get("name") else None
 
 
 @attrs.define
