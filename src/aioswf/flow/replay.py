@@ -226,6 +226,7 @@ class WorkflowInstance:
             Exception: What escaped workflow code, when it is not a failure of the run (a bug): the
                 caller retries the decision task.
         """
+        events = tuple(events)  # a History indexes through checks; a tuple does not
         self._index_markers(events)
         count = len(events)
         index = 0
@@ -842,7 +843,8 @@ def _fail(future: Any, error: BaseException) -> None:
 
 def _round_failed(events: Sequence[Event], index: int, completed_id: int) -> bool:
     """Whether the answer recorded at ``completed_id`` carries aioswf's decision-failed marker."""
-    for event in events[index:]:
+    for position in range(index, len(events)):  # no slice: a History's slice copies the whole history
+        event = events[position]
         if event.name in ("DecisionTaskStarted", "DecisionTaskCompleted"):
             return False
         if (
