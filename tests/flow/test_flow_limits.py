@@ -116,3 +116,28 @@ async def test_an_offloader_keeps_large_payloads_in_its_store_and_references_in_
     assert offloader.is_reference(scheduled.input)
     assert offloader.is_reference(completed.result)
     assert len(store.items) == 2
+
+
+@flow.workflow
+class RefusedTimerAndCancel:
+    async def run(self) -> list[str]:
+        outcomes = []
+        results = await asyncio.gather(
+            flow.sleep(60, key="same"), flow.sleep(60, key="same"), return_exceptions=True
+        )
+        for result in results:
+            outcomes.append(result.swf_cause if isinstance(result, flow.DecisionFailedError) else "slept")
+        try:
+            await flow.cancel_external("nobody-runs-this")
+        except flow.DecisionFailedError as error:
+            outcomes.append(f"{error.decision_type}: {error.swf_cause}")
+        return outcomes
+
+
+async def test_refused_timers_and_cancellations_raise_where_the_code_asked() -> None:
+    async with WorkflowEnvironment(workflows=[RefusedTimerAndCancel]) as env:
+        assert await env.execute(RefusedTimerAndCancel) == [
+            "slept",
+            "TIMER_ID_ALREADY_IN_USE",
+            "RequestCancelExternalWorkflowExecution: UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION",
+        ]

@@ -234,6 +234,7 @@ def _decode_details(instance: WorkflowInstance, details: Any) -> Any:
 async def _internal_sleep(instance: WorkflowInstance, seconds: int, key: str) -> None:
     future: asyncio.Future[None] = instance.loop.create_future()
     timer = instance.loop.durable_timer(seconds, _set, future, key=key)
+    timer.future = future
     try:
         await future
     finally:

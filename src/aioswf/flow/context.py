@@ -284,6 +284,7 @@ async def sleep(duration: Duration, *, key: str | None = None) -> None:
         return
     future: asyncio.Future[None] = instance.loop.create_future()
     timer = instance.loop.durable_timer(seconds, _wake, future, key=key)
+    timer.future = future
     try:
         await future
     finally:

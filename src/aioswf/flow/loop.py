@@ -62,6 +62,7 @@ class DurableTimer(asyncio.TimerHandle):
         seconds: The SWF timer's duration, whole seconds.
         key: The timer id asked for by the code (``None``: derived by the run).
         command: What the run attached to it (its timer command).
+        future: The future that waits for it, when there is one: SWF's refusal of the timer goes there.
     """
 
     def __init__(
@@ -79,6 +80,7 @@ class DurableTimer(asyncio.TimerHandle):
         self.seconds = seconds
         self.key = key
         self.command: Any = None
+        self.future: asyncio.Future[Any] | None = None
 
 
 def _refused(what: str) -> Callable[..., NoReturn]:

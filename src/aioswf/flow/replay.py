@@ -664,6 +664,9 @@ class WorkflowInstance:
 
     def _timer_failed(self, timer: DurableTimer, error: BaseException) -> None:
         # asyncio.sleep's timer sets its future: the failure goes there, to the awaiting code.
+        if timer.future is not None:
+            _fail(timer.future, error)
+            return
         callback = getattr(timer, "_callback", None)
         arguments = getattr(timer, "_args", ())
         target = arguments[0] if arguments else None
