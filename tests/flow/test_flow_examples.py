@@ -56,3 +56,20 @@ def test_the_readmes_flow_tour_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["receipt-o-1-4200"]
+
+
+def test_the_first_example_of_docs_flow_md_runs(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "flow.md").read_text(encoding="utf-8")
+    first = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)[0]
+    script = tmp_path / "first_workflow.py"
+    script.write_text(first, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-W", "error::ResourceWarning", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_environment(),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["HELLO, ADA!"]

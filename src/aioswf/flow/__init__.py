@@ -53,7 +53,7 @@ from aioswf.flow.context import (
     uuid4,
     wait_condition,
 )
-from aioswf.flow.converter import DataConverter, PayloadCodec
+from aioswf.flow.converter import DataConverter, PayloadCodec, ZlibCodec
 from aioswf.flow.definitions import (
     ActivityDefinition,
     RetryPolicy,
@@ -81,7 +81,13 @@ from aioswf.flow.errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
-from aioswf.flow.payloads import MemoryPayloadStore, PayloadOffloader, PayloadReference, PayloadStore
+from aioswf.flow.payloads import (
+    MemoryPayloadStore,
+    PayloadOffloader,
+    PayloadReference,
+    PayloadStore,
+    S3PayloadStore,
+)
 from aioswf.flow.replayer import Replayer, ReplayResult
 from aioswf.flow.worker import Worker, WorkerStats
 
@@ -108,6 +114,7 @@ __all__ = [
     "ReplayResult",
     "Replayer",
     "RetryPolicy",
+    "S3PayloadStore",
     "StepDeadlineError",
     "Worker",
     "WorkerStats",
@@ -120,6 +127,7 @@ __all__ = [
     "WorkflowRestrictionError",
     "WorkflowTerminatedError",
     "WorkflowTimedOutError",
+    "ZlibCodec",
     "activity",
     "activity_info",
     "cancel_external",
