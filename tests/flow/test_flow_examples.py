@@ -37,6 +37,7 @@ def test_the_orders_example_processes_its_orders_on_a_local_server() -> None:
     assert "3 of 3 orders processed" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_readmes_flow_tour_runs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     tour = next(
@@ -58,6 +59,7 @@ def test_the_readmes_flow_tour_runs(tmp_path: Path) -> None:
     assert done.stdout.splitlines() == ["receipt-o-1-4200"]
 
 
+@pytest.mark.slow
 def test_the_first_example_of_docs_flow_md_runs(tmp_path: Path) -> None:
     text = (ROOT / "docs" / "flow.md").read_text(encoding="utf-8")
     first = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)[0]

@@ -33,7 +33,8 @@ from aioswf.flow.errors import (
     ChildWorkflowTimeoutError,
 )
 from aioswf.flow.failures import decode_failure
-from aioswf.flow.replay import WorkflowInstance, source_location
+from aioswf.flow.locations import source_location
+from aioswf.flow.replay import WorkflowInstance
 from aioswf.models.decision import (
     ActivityTaskDecision,
     ChildWorkflowExecutionDecision,

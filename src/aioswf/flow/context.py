@@ -21,6 +21,7 @@ import attrs
 from aioswf import validation
 from aioswf.exceptions import ValidationError
 from aioswf.flow import commands as cmds
+from aioswf.flow.activity import current_info
 from aioswf.flow.definitions import Duration, swf_seconds, to_seconds
 from aioswf.flow.errors import ContinueAsNewError
 from aioswf.flow.loop import WorkflowLoop
@@ -373,8 +374,6 @@ class _WorkflowLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
             extra = {"workflow_id": owner.workflow_id, "run_id": owner.run_id}
             kwargs["extra"] = {**extra, **(kwargs.get("extra") or {})}
             return f"[{owner.definition.name} {owner.workflow_id or '?'}] {msg}", kwargs
-        from aioswf.flow.activity import current_info
-
         activity = current_info()
         if activity is not None:
             extra = {"workflow_id": activity.workflow_id, "activity_id": activity.activity_id}

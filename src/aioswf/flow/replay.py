@@ -18,14 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import concurrent.futures
 import hashlib
-import json
 import logging
-import os
 import random as random_module
-import sys
-import threading
 import time
 import uuid
 from asyncio import futures as asyncio_futures
@@ -33,10 +28,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-import attrs
-
 from aioswf import constants
 from aioswf.flow import commands as cmds
+from aioswf.flow.batches import LIMITED, SDK_LIMIT, Activation, build_batch, round_failed
 from aioswf.flow.converter import DataConverter
 from aioswf.flow.definitions import WorkflowDefinition
 from aioswf.flow.errors import (
@@ -47,11 +41,10 @@ from aioswf.flow.errors import (
     PayloadSizeError,
 )
 from aioswf.flow.failures import encode_failure
+from aioswf.flow.locations import coroutine_location, source_location
 from aioswf.flow.loop import DurableTimer, WorkflowLoop
 from aioswf.flow.payloads import PayloadOffloader, PayloadReference
 from aioswf.models.decision import (
-    MAX_DECISIONS,
-    MAX_REQUEST_BYTES,
     ActivityTaskDecision,
     Decision,
     ExternalWorkflowExecutionDecision,
@@ -61,69 +54,9 @@ from aioswf.models.decision import (
 )
 from aioswf.models.event import Event
 
-__all__ = ["Activation", "WorkflowInstance", "failure_decisions", "source_location"]
+__all__ = ["WorkflowInstance"]
 
 logger = logging.getLogger("aioswf.flow")
-
-#: Open activities, timers and children SWF allows one execution; more wait in the SDK.
-OPEN_LIMIT = 1000
-#: What the code's commands may keep open: one timer stays free for aioswf's carry-over and retry timers.
-SDK_LIMIT = OPEN_LIMIT - 1
-_LIMITED = ("activity", "timer", "child")
-#: Bytes kept free in a response for the task token, the task list and the carry-over timer.
-_RESPONSE_MARGIN = 16_384
-_FLOW_DIR = os.path.dirname(os.path.abspath(__file__))
-_ASYNCIO_DIR = os.path.dirname(os.path.abspath(asyncio.__file__))
-_LIBRARY = (
-    _FLOW_DIR,
-    _ASYNCIO_DIR,
-    os.path.dirname(os.path.abspath(concurrent.futures.__file__)),
-    os.path.abspath(threading.__file__),
-)
-
-
-def _coroutine_location(coro: Any) -> str | None:
-    found = None
-    while coro is not None:
-        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-        if frame is not None and not frame.f_code.co_filename.startswith(_LIBRARY):
-            found = f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
-        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
-    return found
-
-
-def source_location(skip: int = 1) -> str | None:
-    """Where workflow code asked for something: ``file:line in function``.
-
-    The innermost frame of the caller's stack outside aioswf.flow and the standard library's asyncio and
-    threads; for a task whose stack holds none (``asyncio.sleep`` passed to ``gather``), the innermost
-    such frame of the current task's awaits.
-    """
-    frame = sys._getframe(skip)
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if not path.startswith(_LIBRARY):
-            return f"{path}:{frame.f_lineno} in {frame.f_code.co_name}"
-        frame = frame.f_back  # type: ignore[assignment]
-    task = asyncio.current_task()
-    return _coroutine_location(task.get_coro()) if task is not None else None
-
-
-@attrs.frozen
-class Activation:
-    """What one live round decided.
-
-    Attributes:
-        decisions: The new decisions, at most 100 (and at most 1 MiB), in order.
-        references: Payloads to store before the decisions are sent.
-        closing: Whether the decisions close the run.
-        started_event_id: The ``DecisionTaskStarted`` event of the round.
-    """
-
-    decisions: tuple[Decision, ...]
-    references: tuple[PayloadReference, ...]
-    closing: bool
-    started_event_id: int
 
 
 def _seed_of(text: str) -> int:
@@ -176,7 +109,7 @@ class WorkflowInstance:
         self._unsent: dict[cmds.Command, None] = {}
         self._by_kind: dict[str, collections.deque[cmds.Command]] = collections.defaultdict(collections.deque)
         self._by_event: dict[int, cmds.Command] = {}
-        self._open = dict.fromkeys(_LIMITED, 0)
+        self._open = dict.fromkeys(LIMITED, 0)
         self._sequences: dict[str, int] = collections.defaultdict(int)
         self._buffer: collections.deque[Event] = collections.deque()
         self._pending_started: Event | None = None
@@ -276,7 +209,7 @@ class WorkflowInstance:
         started = self._pending_started
         self._pending_started = None
         self._completed_id = event.id
-        if _round_failed(events, index, event.id):
+        if round_failed(events, index, event.id):
             self.consecutive_failures += 1
             return
         if self._ran_started != started_id:
@@ -352,7 +285,7 @@ class WorkflowInstance:
         self._by_event[echo.event.id] = command
         if echo.failed:
             command.state = "failed"
-        elif command.kind in _LIMITED:
+        elif command.kind in LIMITED:
             command.state = "open"
             self._open[command.kind] += 1
         else:
@@ -365,7 +298,7 @@ class WorkflowInstance:
             if isinstance(command, cmds.MarkerCommand) and command.forgiven:
                 self._forget(command)
                 continue
-            if self._carried or (command.kind in _LIMITED and self._open[command.kind] >= SDK_LIMIT):
+            if self._carried or (command.kind in LIMITED and self._open[command.kind] >= SDK_LIMIT):
                 continue
             completed = self._round_completed_id
             raise self.nondeterminism(
@@ -397,7 +330,7 @@ class WorkflowInstance:
         main = self.main
         if main is None or main.done():
             return None
-        return _coroutine_location(main.get_coro())
+        return coroutine_location(main.get_coro())
 
     # Delivering events ---------------------------------------------------------------------------------
 
@@ -756,43 +689,11 @@ class WorkflowInstance:
     # Batches -------------------------------------------------------------------------------------------
 
     def _batch(self, started: Event) -> Activation:
-        commands = list(self._unsent)
-        markers = [command for command in commands if command.kind == "marker"]
-        others = [command for command in commands if command.kind not in ("marker", "close")]
-        sendable: list[cmds.Command] = []
-        held: set[str] = set()
-        counts = collections.Counter[str]()
-        for command in markers + others:
-            kind = command.kind
-            if kind in held:
-                continue
-            if kind in _LIMITED and self._open[kind] + counts[kind] >= SDK_LIMIT:
-                held.add(kind)
-                continue
-            counts[kind] += 1
-            sendable.append(command)
-        if self._close is not None and self._close.state == "unsent":
-            sendable.append(self._close)
-        sizes = [len(json.dumps(command.decision.to_api(), separators=(",", ":"))) for command in sendable]
-        budget = MAX_REQUEST_BYTES - _RESPONSE_MARGIN
-        batch: list[cmds.Command] = sendable
-        carry: Decision | None = None
-        if len(sendable) > MAX_DECISIONS or sum(sizes) > budget:
-            batch, total = [], 0
-            for command, size in zip(sendable, sizes, strict=True):
-                if len(batch) >= MAX_DECISIONS - 1 or total + size > budget:
-                    break
-                batch.append(command)
-                total += size
-            carry = TimerDecision.start(f"{cmds.CARRY_TIMER}{started.id}", 0)
-        decisions = [command.decision for command in batch]
-        if carry is not None:
-            decisions.append(carry)
-        references = tuple(reference for command in batch for reference in command.references)
-        closing = bool(batch) and batch[-1] is self._close
-        if closing:
+        close = self._close if self._close is not None and self._close.state == "unsent" else None
+        activation = build_batch(list(self._unsent), self._open, close, started.id)
+        if activation.closing:
             self.closed = True
-        return Activation(tuple(decisions), references, closing, started.id)
+        return activation
 
     def evict(self) -> None:
         """Lets go of the run: its coroutines are closed where they wait (``finally`` blocks run), and
@@ -812,51 +713,9 @@ class WorkflowInstance:
             self.loop.close()
 
 
-def failure_decisions(
-    error: BaseException, started_event_id: int, failures: int, converter: DataConverter
-) -> tuple[Decision, ...]:
-    """What to answer when workflow code could not decide: aioswf's failure marker and a retry timer.
-
-    The marker (its details say what went wrong, and where) makes every replay skip the round, as if the
-    task had timed out; the timer, of 1 s doubling with each failure in a row up to 5 minutes, brings the
-    next decision task. SWF has no call to fail a decision task; this way the retry comes soon, the error
-    is in the history for whoever reads it, and nothing of the failed attempt is decided.
-
-    Args:
-        error: What went wrong.
-        started_event_id: The ``DecisionTaskStarted`` event of the task (names the timer).
-        failures: How many rounds in a row failed before this one.
-        converter: Encodes the error's details.
-
-    Returns:
-        The two decisions.
-    """
-    _reason, details = encode_failure(error, converter)
-    delay = min(2**failures, 300)
-    return (
-        MarkerDecision.record(cmds.FAILED_MARKER, details=details),
-        TimerDecision.start(f"{cmds.TASK_RETRY_TIMER}{started_event_id}", delay),
-    )
-
-
 def _fail(future: Any, error: BaseException) -> None:
     if not future.done():
         future.set_exception(error)
-
-
-def _round_failed(events: Sequence[Event], index: int, completed_id: int) -> bool:
-    """Whether the answer recorded at ``completed_id`` carries aioswf's decision-failed marker."""
-    for position in range(index, len(events)):  # no slice: a History's slice copies the whole history
-        event = events[position]
-        if event.name in ("DecisionTaskStarted", "DecisionTaskCompleted"):
-            return False
-        if (
-            event.name == "MarkerRecorded"
-            and event.attributes.get("decision_task_completed_event_id") == completed_id
-            and event.attributes.get("marker_name") == cmds.FAILED_MARKER
-        ):
-            return True
-    return False
 
 
 _DELIVERIES: dict[str, Callable[[WorkflowInstance, Event], None]] = {

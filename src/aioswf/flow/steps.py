@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-import os
 import sys
 import threading
 import time
@@ -25,6 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aioswf.flow.errors import StepDeadlineError
+from aioswf.flow.locations import is_library
 from aioswf.flow.replay import WorkflowInstance
 
 __all__ = ["StepRunner", "stuck_at"]
@@ -32,12 +32,6 @@ __all__ = ["StepRunner", "stuck_at"]
 logger = logging.getLogger("aioswf.flow")
 
 _T = TypeVar("_T")
-_LIBRARY = (
-    os.path.dirname(os.path.abspath(__file__)),
-    os.path.dirname(os.path.abspath(asyncio.__file__)),
-    os.path.dirname(os.path.abspath(concurrent.futures.__file__)),
-    os.path.dirname(os.path.abspath(threading.__file__)),
-)
 
 
 def stuck_at(thread_id: int) -> tuple[str | None, str]:
@@ -53,7 +47,7 @@ def stuck_at(thread_id: int) -> tuple[str | None, str]:
     if frame is None:
         return None, ""
     stack = traceback.extract_stack(frame)
-    user = [entry for entry in stack if not entry.filename.startswith(_LIBRARY)]
+    user = [entry for entry in stack if not is_library(entry.filename)]
     location = f"{user[-1].filename}:{user[-1].lineno} in {user[-1].name}" if user else None
     return location, "".join(traceback.format_list(user or stack))
 

@@ -37,6 +37,7 @@ from aioswf.actors.worker import ActivityWorker
 from aioswf.connection import Connection, get_connection
 from aioswf.exceptions import ActorStateError, TypeAlreadyExistsError, ValidationError
 from aioswf.flow.activity import activity_handler
+from aioswf.flow.batches import failure_decisions
 from aioswf.flow.converter import DataConverter
 from aioswf.flow.definitions import (
     ActivityDefinition,
@@ -47,7 +48,7 @@ from aioswf.flow.definitions import (
 from aioswf.flow.errors import StepDeadlineError
 from aioswf.flow.failures import encode_failure
 from aioswf.flow.payloads import PayloadOffloader
-from aioswf.flow.replay import WorkflowInstance, failure_decisions
+from aioswf.flow.replay import WorkflowInstance
 from aioswf.flow.steps import StepRunner
 from aioswf.models.activity import ActivityType
 from aioswf.models.decision import WorkflowExecutionDecision
