@@ -14,8 +14,11 @@ import aioswf
 from aioswf import flow
 from aioswf.actors import ActorState
 from aioswf.exceptions import ActorStateError, DomainDoesNotExist
+from aioswf.flow.steps import StepRunner
 from aioswf.flow.testing import WorkflowEnvironment
 from aioswf.models.history import History
+from aioswf.models.task import DecisionTask
+from aioswf.testing import HistoryBuilder
 
 
 @flow.activity
@@ -227,3 +230,49 @@ async def test_threads_sockets_and_subprocesses_are_refused_in_workflow_code() -
         "workflow code cannot open network connections (create_connection, asyncio.open_connection)",
         "workflow code cannot start subprocesses (subprocess_exec, asyncio.create_subprocess_exec)",
     ]
+
+
+@flow.workflow(name="wf")
+class Signalled:
+    def __init__(self) -> None:
+        self.count = 0
+
+    @flow.signal
+    def poke(self) -> None:
+        self.count += 1
+
+    async def run(self) -> int:
+        await flow.wait_condition(lambda: self.count >= 3)
+        return self.count
+
+
+async def test_a_cached_run_is_replayed_when_the_new_events_do_not_follow_what_it_saw() -> None:
+    worker = flow.Worker("d", "decisions", workflows=[Signalled], step_deadline=None)
+    worker._steps = StepRunner(threads=2, deadline=None)
+    builder = HistoryBuilder(("wf", "1"))
+
+    async def decide() -> list[str]:
+        task = DecisionTask.from_poll("d", "decisions", builder.poll_response())
+        result = await worker._decide(task)
+        builder.add("DecisionTaskCompleted")
+        return [decision.type for decision in result.decisions]
+
+    try:
+        builder.add_decision_task(state="started")
+        assert await decide() == []
+        builder.add_signal("poke")
+        builder.add_decision_task(state="started")
+        assert await decide() == []
+        assert (worker.stats.replays, worker.stats.cache_hits) == (1, 1)
+
+        # Another worker decided the next task: this one's cached run did not see that answer.
+        builder.add_signal("poke")
+        builder.add_decision_task(state="started")
+        builder.add("DecisionTaskCompleted")
+        builder.add_signal("poke")
+        builder.add_decision_task(state="started")
+        assert await decide() == ["CompleteWorkflowExecution"]
+        assert worker.stats.stale == 1
+        assert worker.stats.replays == 2
+    finally:
+        worker._steps.close()
