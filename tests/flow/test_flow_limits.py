@@ -141,3 +141,42 @@ async def test_refused_timers_and_cancellations_raise_where_the_code_asked() -> 
             "TIMER_ID_ALREADY_IN_USE",
             "RequestCancelExternalWorkflowExecution: UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION",
         ]
+
+
+@flow.workflow
+class Echoes:
+    def __init__(self) -> None:
+        self.signalled = ""
+
+    @flow.signal
+    def more(self, text: str) -> None:
+        self.signalled = text
+
+    async def run(self, text: str) -> str:
+        await flow.wait_condition(lambda: bool(self.signalled))
+        child = await flow.execute_child(Doubles, text)
+        return child + self.signalled
+
+
+@flow.workflow
+class Doubles:
+    async def run(self, text: str) -> str:
+        return text * 2
+
+
+async def test_large_inputs_signals_and_results_travel_through_the_store() -> None:
+    store = flow.MemoryPayloadStore()
+    offloader = flow.PayloadOffloader(store)
+    async with WorkflowEnvironment(workflows=[Echoes, Doubles], offloader=offloader) as env:
+        handle = await env.start(Echoes, "a" * 20_000)
+        await handle.signal(Echoes.more, "b" * 40_000)
+        result = await handle.result(timeout=30)
+        history = await handle.history()
+
+    assert result == "a" * 40_000 + "b" * 40_000
+    started = history[0]
+    signalled = next(event for event in history if event.name == "WorkflowExecutionSignaled")
+    assert not offloader.is_reference(started.input)
+    assert offloader.is_reference(signalled.input)
+    assert offloader.is_reference(history.last.result)
+    assert len(store.items) >= 3
