@@ -276,3 +276,33 @@ async def test_a_cached_run_is_replayed_when_the_new_events_do_not_follow_what_i
         assert worker.stats.replays == 2
     finally:
         worker._steps.close()
+
+
+hold = threading.Event()
+holding = threading.Event()
+
+
+@flow.workflow(task_start_to_close=2)
+class HeldOnce:
+    async def run(self) -> str:
+        await asyncio.sleep(1)
+        if not hold.is_set():
+            holding.set()
+            hold.wait(30)  # the first worker never answers this decision task
+        return "resumed"
+
+
+@pytest.mark.slow
+async def test_a_worker_killed_while_deciding_is_replaced_after_the_decision_task_times_out() -> None:
+    hold.clear()
+    holding.clear()
+    async with WorkflowEnvironment(workflows=[HeldOnce], step_deadline=None) as env:
+        handle = await env.start(HeldOnce)
+        async with env.skipping_time():
+            await asyncio.to_thread(holding.wait, 30)
+        await env.stop_worker(grace=0)  # it dies holding the task: SWF will time it out
+        hold.set()
+        await env.start_worker()
+        assert await handle.result(timeout=60) == "resumed"
+        names = [event.name for event in await handle.history()]
+    assert "DecisionTaskTimedOut" in names
