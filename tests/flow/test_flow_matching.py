@@ -251,3 +251,26 @@ async def test_the_replayer_finds_no_workflow_for_an_unknown_type() -> None:
     builder.add_decision_task(state="started")
     with pytest.raises(LookupError, match="other/1"):
         await flow.Replayer(workflows=[ChargeThenShip]).replay(builder.history())
+
+
+@flow.workflow(name="wf")
+class ReturnsAtOnce:
+    async def run(self) -> str:
+        return "done"
+
+
+def test_a_close_refused_because_events_arrived_meanwhile_is_sent_again() -> None:
+    builder = HistoryBuilder(("wf", "1"))
+    builder.add_decision_task(state="started")
+    builder.add_signal("late")  # arrives while the task is out: SWF refuses to close
+    builder.add("DecisionTaskCompleted")
+    builder.add("CompleteWorkflowExecutionFailed", cause="UNHANDLED_DECISION")
+    builder.add_decision_task(state="started")
+
+    activation = instance(ReturnsAtOnce).activate(builder.history(), live=True)
+
+    assert activation is not None
+    assert [(decision.type, dict(decision.attributes)) for decision in activation.decisions] == [
+        ("CompleteWorkflowExecution", {"result": '"done"'})
+    ]
+    assert activation.closing
