@@ -8,6 +8,7 @@ import logging
 import threading
 from typing import Any
 
+import anyio
 import pytest
 
 import aioswf
@@ -192,10 +193,9 @@ async def test_a_blocking_step_leaves_the_workers_loop_free_and_is_reported_with
         handle = await env.start(Blocks)
         await asyncio.to_thread(entered.wait, 30)
         assert (await handle.describe()).status == "OPEN"  # the loop serves requests meanwhile
-        for _ in range(300):
-            if any("stuck at" in record.getMessage() for record in caplog.records):
-                break
-            await asyncio.sleep(0.02)
+        with anyio.fail_after(60):
+            while not any("stuck at" in record.getMessage() for record in caplog.records):  # noqa: ASYNC110 - logs set no event
+                await asyncio.sleep(0.02)
         release.set()
         result = await handle.result(timeout=30)
 
