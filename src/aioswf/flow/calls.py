@@ -141,7 +141,7 @@ async def execute_activity(
         asyncio.CancelledError: When the awaiting task was cancelled (the activity is cancelled in SWF).
     """
     instance = current_instance("execute_activity")
-    location = source_location(2)
+    location = source_location(2) or instance.where()
     if isinstance(activity, str):
         definition = ActivityDefinition(
             name=validation.check_name(activity, "activity"),
@@ -352,7 +352,7 @@ async def start_child(
         DecisionFailedError: When SWF refused to start it (unknown type, id already running, ...).
     """
     instance = current_instance("start_child")
-    location = source_location(2)
+    location = source_location(2) or instance.where()
     definition: WorkflowDefinition | None
     if isinstance(workflow, str):
         definition = None
@@ -433,7 +433,7 @@ async def signal_external(workflow_id: str, signal: Any, *args: Any, run_id: str
     command = cmds.SignalExternalCommand(
         workflow_id,
         decision,
-        location=source_location(2),
+        location=source_location(2) or instance.where(),
         references=references,
         signal_name=name,
         future=future,
@@ -456,7 +456,9 @@ async def cancel_external(workflow_id: str, *, run_id: str | None = None) -> Non
     instance = current_instance("cancel_external")
     future: asyncio.Future[None] = instance.loop.create_future()
     decision = ExternalWorkflowExecutionDecision.request_cancel(workflow_id, run_id=run_id)
-    command = cmds.CancelExternalCommand(workflow_id, decision, location=source_location(2), future=future)
+    command = cmds.CancelExternalCommand(
+        workflow_id, decision, location=source_location(2) or instance.where(), future=future
+    )
     instance.submit(command)
     future.add_done_callback(functools.partial(_on_cancelled, instance, command, instance.withdraw))
     await future

@@ -46,9 +46,11 @@ def source_location(skip: int = 1) -> str | None:
     """
     frame = sys._getframe(skip)
     while frame is not None:
-        path = frame.f_code.co_filename
-        if not path.startswith(_LIBRARY):
-            return f"{path}:{frame.f_lineno} in {frame.f_code.co_name}"
+        code = frame.f_code
+        if code.co_name == "run_until_quiescent" and code.co_filename.startswith(_FLOW_DIR):
+            break  # what lies beyond the workflow loop's step is not workflow code
+        if not code.co_filename.startswith(_LIBRARY):
+            return f"{code.co_filename}:{frame.f_lineno} in {code.co_name}"
         frame = frame.f_back  # type: ignore[assignment]
     task = asyncio.current_task()
     return coroutine_location(task.get_coro()) if task is not None else None

@@ -582,7 +582,10 @@ class WorkflowInstance:
         """Makes an SWF timer command of a loop timer."""
         key = timer.key if timer.key is not None else str(self.next_id("timer"))
         command = cmds.TimerCommand(
-            key, TimerDecision.start(key, timer.seconds), location=source_location(2), timer=timer
+            key,
+            TimerDecision.start(key, timer.seconds),
+            location=source_location(2) or self.where(),
+            timer=timer,
         )
         timer.command = command
         self._enqueue(command)
@@ -641,7 +644,7 @@ class WorkflowInstance:
         command = cmds.MarkerCommand(
             name,
             MarkerDecision.record(name, details=details),
-            location=source_location(2),
+            location=source_location(2) or self.where(),
             references=tuple(references),
             forgiven=forgiven,
         )

@@ -30,7 +30,7 @@ from aioswf.flow.replay import WorkflowInstance
 from aioswf.models.event import Event
 from aioswf.models.history import History
 
-__all__ = ["ReplayResult", "Replayer", "load_target", "replay_file"]
+__all__ = ["ReplayResult", "Replayer", "load_target", "parse_history", "replay_file"]
 
 
 @attrs.frozen
@@ -160,13 +160,29 @@ def load_target(target: str) -> Any:
     return found
 
 
+def parse_history(text: str) -> Any:
+    """A saved history's JSON: ``GetWorkflowExecutionHistory``'s output, a list of events, or one event per
+    line (what ``aioswf execution history -o json`` prints).
+
+    Raises:
+        ValueError: When the text is none of these.
+    """
+    try:
+        return json.loads(text)
+    except ValueError:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            raise
+        return [json.loads(line) for line in lines]
+
+
 async def replay_file(
     path: str | Path, targets: Sequence[str], *, workflow_id: str | None = None
 ) -> ReplayResult:
     """Replays a history saved as JSON through the workflow classes named ``MODULE:OBJECT``.
 
     Args:
-        path: The JSON file (``GetWorkflowExecutionHistory``'s output, or a list of events).
+        path: The JSON file (``GetWorkflowExecutionHistory``'s output, a list of events, or JSON lines).
         targets: ``MODULE:OBJECT`` of workflow classes (or of lists of them).
         workflow_id: The run's workflow id, for the errors.
 
@@ -180,5 +196,5 @@ async def replay_file(
     for target in targets:
         found = load_target(target)
         workflows.extend(found if isinstance(found, (list, tuple)) else [found])
-    history = json.loads(await anyio.Path(path).read_text(encoding="utf-8"))
+    history = parse_history(await anyio.Path(path).read_text(encoding="utf-8"))
     return await Replayer(workflows=workflows).replay(history, workflow_id=workflow_id)
