@@ -4,6 +4,9 @@ json`` replays through the code that made it, and a broken change is caught with
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 import textwrap
 from pathlib import Path
 
@@ -85,3 +88,57 @@ def test_a_target_that_is_no_workflow_is_a_usage_error(
     path.write_text('{"events": []}', encoding="utf-8")
     assert main(["replay", str(path), "json:dumps"]) == 2
     assert "json:dumps is not a workflow class" in capsys.readouterr().err
+
+
+FLOW_APP = textwrap.dedent(
+    """
+    import os
+
+    from aioswf import flow
+
+
+    @flow.activity
+    async def double(value: int) -> int:
+        return value * 2
+
+
+    @flow.workflow(name="Doubler")
+    class Doubler:
+        async def run(self, value: int) -> int:
+            return await flow.execute_activity(double, value)
+
+
+    def make_worker():
+        return flow.Worker(os.environ["TEST_DOMAIN"], "doubling", workflows=[Doubler], activities=[double])
+    """
+)
+
+
+@pytest.mark.slow
+async def test_aioswf_worker_runs_a_flow_worker_until_sigint(tmp_path: Path) -> None:
+    (tmp_path / "doubling_app.py").write_text(FLOW_APP, encoding="utf-8")
+    async with WorkflowEnvironment() as env:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "aioswf.cli",
+            "--endpoint-url",
+            env.endpoint_url,
+            "worker",
+            "doubling_app:make_worker",
+            cwd=tmp_path,
+            env={**os.environ, "TEST_DOMAIN": env.domain},
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            sys.path.insert(0, str(tmp_path))
+            import doubling_app
+
+            handle = await env.start(doubling_app.Doubler, 21, task_list="doubling")
+            assert await handle.result(timeout=60) == 42
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, err = await asyncio.wait_for(process.communicate(), 60)
+            sys.path.remove(str(tmp_path))
+            sys.modules.pop("doubling_app", None)
+    assert process.returncode == 0, err.decode()

@@ -38,7 +38,8 @@ class _EnvironmentClock(AutoJumpClock):
     """An auto-jumping clock that skips time only when the environment says it may.
 
     It jumps (to the next deadline, once the server has been idle for ``threshold`` seconds of real time)
-    while a test awaits a run's result and some execution is open, or up to the time that
+    while a test awaits a run's result, some execution is open and no decision task waits for a decider,
+    or up to the time that
     `WorkflowEnvironment.sleep` asked for. Otherwise it follows real time: a test that signals a waiting
     workflow a moment later does not find it timed out, and closed executions never reach the end of their
     retention period.
@@ -119,7 +120,10 @@ class WorkflowEnvironment:
         self._worker: Worker | None = None
 
     def _open(self) -> bool:
-        return any(domain.open_executions for domain in self.server.engine.domains.values())
+        engine = self.server.engine
+        if any(queue.size for queue in engine.decision_queues.values()):
+            return False  # a decision is due: a decider will come (a worker still starting, say)
+        return any(domain.open_executions for domain in engine.domains.values())
 
     @property
     def endpoint_url(self) -> str:
