@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import pytest
 
@@ -247,3 +248,28 @@ async def test_the_policy_can_fail_the_execution_on_non_determinism() -> None:
             await handle.result(timeout=30)
     assert caught.value.reason is not None
     assert caught.value.reason.startswith("NonDeterminismError")
+
+
+@flow.workflow
+class Chatty:
+    async def run(self) -> None:
+        for step in range(3):
+            flow.logger.info("step %d", step)
+            await asyncio.sleep(10)
+
+
+async def test_the_workflow_logger_says_each_thing_once_though_every_decision_replays(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="aioswf.flow.workflow")
+    async with WorkflowEnvironment(workflows=[Chatty], cache_size=0) as env:
+        handle = await env.start(Chatty, workflow_id="chatty")
+        await handle.result(timeout=30)
+        replays = env.worker.stats.replays
+
+    messages = [record.getMessage() for record in caplog.records if record.name == "aioswf.flow.workflow"]
+    assert replays == 4
+    assert messages == ["[Chatty chatty] step 0", "[Chatty chatty] step 1", "[Chatty chatty] step 2"]
+    assert all(
+        record.workflow_id == "chatty" for record in caplog.records if record.name == "aioswf.flow.workflow"
+    )
