@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
@@ -26,10 +27,11 @@ class Waits:
         return self.value
 
 
-async def test_get_handle_finds_the_latest_run_of_a_workflow_id() -> None:
+async def test_get_handle_finds_the_latest_run_of_a_workflow_id(unique: Callable[[str], str]) -> None:
+    workflow_id = unique("by-id")
     async with WorkflowEnvironment(workflows=[Waits]) as env:
-        await env.start(Waits, workflow_id="by-id")
-        handle = env.get_handle("by-id", workflow=Waits)
+        await env.start(Waits, workflow_id=workflow_id)
+        handle = env.get_handle(workflow_id, workflow=Waits)
         await handle.signal(Waits.give, 7)
         assert await handle.result(timeout=30) == 7
         described = await handle.describe()
@@ -54,11 +56,12 @@ async def test_a_run_that_times_out_raises_workflow_timed_out_error() -> None:
     assert isinstance(caught.value, TimeoutError)
 
 
-async def test_starting_a_workflow_id_that_runs_already_raises() -> None:
+async def test_starting_a_workflow_id_that_runs_already_raises(unique: Callable[[str], str]) -> None:
+    workflow_id = unique("twice")
     async with WorkflowEnvironment(workflows=[Waits]) as env:
-        await env.start(Waits, workflow_id="twice")
+        await env.start(Waits, workflow_id=workflow_id)
         with pytest.raises(WorkflowExecutionAlreadyStartedError):
-            await env.start(Waits, workflow_id="twice")
+            await env.start(Waits, workflow_id=workflow_id)
 
 
 async def test_start_registers_a_workflow_type_no_worker_registered_yet() -> None:
