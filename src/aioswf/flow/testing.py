@@ -59,9 +59,18 @@ class _EnvironmentClock(AutoJumpClock):
         return None
 
     async def wait_until(
-        self, deadline: float | None, wakeup: asyncio.Event, idle: Callable[[], bool]
+        self,
+        deadline: float | None,
+        wakeup: asyncio.Event,
+        idle: Callable[[], bool],
+        *,
+        jump_to: float | None = None,
     ) -> None:
-        """Sleeps until the deadline or a wake-up, skipping ahead when idle and allowed (see the class)."""
+        """Sleeps until the deadline or a wake-up, skipping ahead when idle and allowed (see the class).
+
+        ``jump_to`` is the earliest deadline something waits for (never a retention period's end): the
+        only kind skipped ahead to.
+        """
         while not wakeup.is_set():
             remaining = None if deadline is None else deadline - self.now()
             if remaining is not None and remaining <= 0:
@@ -73,7 +82,7 @@ class _EnvironmentClock(AutoJumpClock):
             except asyncio.TimeoutError:
                 pass
             if idle():
-                goal = self._goal(deadline)
+                goal = self._goal(jump_to)
                 if goal is not None and goal > self.now():
                     self.jump(goal - self.now())
                     return
