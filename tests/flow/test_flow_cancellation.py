@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from flow_waits import eventually
+
 from aioswf import flow
 from aioswf.flow.testing import WorkflowEnvironment
 
@@ -46,10 +48,7 @@ async def test_cancelling_the_task_awaiting_an_activity_cancels_the_activity_in_
         handle = await env.start(CancelsAnActivity)
         assert await handle.result(timeout=30) == "activity cancelled"
         names = [event.name for event in await handle.history()]
-        for _ in range(100):  # the worker answers its canceled task after the run closed
-            if seen:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: seen)  # the worker answers its canceled task after the run closed
 
     assert "ActivityTaskCancelRequested" in names
     assert seen == ["cancelled a"]
@@ -125,11 +124,8 @@ async def test_cancelling_a_child_asks_it_to_cancel_and_it_may_clean_up() -> Non
         history = await handle.history()
         second = env.get_handle("cancels-children.2")
         second_events = [event.name for event in await second.history()]
-        for _ in range(100):
-            if (await second.describe()).status == "CLOSED":
-                break
-            await asyncio.sleep(0.05)
-        closed = (await second.describe()).close_status
+        described = await eventually(lambda: _closed(second))
+        closed = described.close_status
 
     requested = [
         event.workflow_id
@@ -140,6 +136,11 @@ async def test_cancelling_a_child_asks_it_to_cancel_and_it_may_clean_up() -> Non
     assert "WorkflowExecutionCancelRequested" in second_events
     assert closed == "CANCELED"
     assert seen.count("cleaned child") == 2
+
+
+async def _closed(handle: flow.WorkflowHandle[object]) -> object:
+    described = await handle.describe()
+    return described if described.status == "CLOSED" else None
 
 
 @flow.workflow

@@ -8,6 +8,7 @@ import json
 import logging
 
 import pytest
+from flow_waits import eventually
 
 from aioswf import flow
 from aioswf.flow.testing import WorkflowEnvironment
@@ -76,25 +77,34 @@ class OrderV2Patched:
 
 
 async def _history_of_v1(env: WorkflowEnvironment) -> tuple[flow.WorkflowHandle[str], object]:
+    """Starts OrderV1 and waits until its first activity is done and decided on."""
     handle = await env.start(OrderV1, "o-1", workflow_id="order-1")
-    for _ in range(200):
+
+    async def charged() -> object:
         history = await handle.history()
-        if (
-            any(event.name == "ActivityTaskCompleted" for event in history)
-            and history.last.name == "DecisionTaskCompleted"
-        ):
-            return handle, history
-        await asyncio.sleep(0.02)
-    raise AssertionError("the first activity never completed")
+        done = any(event.name == "ActivityTaskCompleted" for event in history)
+        return history if done and history.last.name == "DecisionTaskCompleted" else None
+
+    return handle, await eventually(charged)
 
 
-async def _failure_marker(handle: flow.WorkflowHandle[object]) -> object:
-    for _ in range(300):
-        for event in await handle.history():
-            if event.name == "MarkerRecorded" and event.marker_name == "aioswf.decision-failed":
-                return event
-        await asyncio.sleep(0.02)
-    raise AssertionError("no decision-failed marker was recorded")
+async def _failure_marker(handle: flow.WorkflowHandle[object], count: int = 1) -> list[object]:
+    """Waits until the history holds ``count`` decision-failed markers; returns them."""
+
+    async def markers() -> list[object]:
+        history = await handle.history()
+        return [
+            event
+            for event in history
+            if event.name == "MarkerRecorded" and event.marker_name == "aioswf.decision-failed"
+        ]
+
+    async def enough() -> list[object]:
+        found = await markers()
+        return found if len(found) >= count else []
+
+    found: list[object] = await eventually(enough)
+    return found
 
 
 async def test_the_replayer_catches_an_incompatible_change_with_a_readable_message() -> None:
@@ -142,7 +152,7 @@ async def test_a_live_worker_with_an_incompatible_change_retries_and_a_fixed_wor
         await env.stop_worker()
         broken = await env.start_worker(workflows=[OrderV2Broken])
         await handle.signal(OrderV1.proceed)
-        marker = await _failure_marker(handle)
+        (marker,) = await _failure_marker(handle)
         assert broken.stats.failures >= 1
         await env.stop_worker()
         details = json.loads(marker.details)
@@ -223,11 +233,8 @@ async def test_any_other_exception_retries_the_decision_task_and_leaves_the_run_
         handle = await env.start(Buggy)
         await _failure_marker(handle)
         async with env.skipping_time():
-            for _ in range(300):
-                history = await handle.history()
-                if sum(event.name == "MarkerRecorded" for event in history) >= 2:
-                    break
-                await asyncio.sleep(0.02)
+            await _failure_marker(handle, 2)
+        history = await handle.history()
         status = (await handle.describe()).status
 
     assert status == "OPEN"

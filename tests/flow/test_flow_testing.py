@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flow_waits import eventually
 
 from aioswf import flow
 from aioswf.flow.replayer import replay_file
@@ -96,12 +97,13 @@ async def test_a_plain_activity_cancelled_by_its_workflow_sees_should_stop() -> 
     async with WorkflowEnvironment(workflows=[CancelsPlainActivity], activities=[stops_when_asked]) as env:
         handle = await env.start(CancelsPlainActivity)
         assert await handle.result(timeout=30) == "cancelled"
-        for _ in range(300):
-            names = [event.name for event in await handle.history()]
-            if "ActivityTaskCancelRequested" in names:
-                break
-            await asyncio.sleep(0.02)
+        names = await eventually(lambda: _names_with(handle, "ActivityTaskCancelRequested"))
     assert "ActivityTaskCancelRequested" in names
+
+
+async def _names_with(handle: flow.WorkflowHandle[object], name: str) -> list[str] | None:
+    names = [event.name for event in await handle.history()]
+    return names if name in names else None
 
 
 @flow.workflow
@@ -115,12 +117,13 @@ async def test_env_sleep_lets_swf_time_pass_without_waiting_for_a_result() -> No
     async with WorkflowEnvironment(workflows=[Naps]) as env:
         handle = await env.start(Naps)
         await env.sleep(3700)
-        for _ in range(300):
-            described = await handle.describe()
-            if described.status == "CLOSED":
-                break
-            await asyncio.sleep(0.02)
+        described = await eventually(lambda: _closed(handle))
     assert described.close_status == "COMPLETED"
+
+
+async def _closed(handle: flow.WorkflowHandle[object]) -> object:
+    described = await handle.describe()
+    return described if described.status == "CLOSED" else None
 
 
 async def test_replay_file_replays_a_saved_history_through_a_module_workflow(

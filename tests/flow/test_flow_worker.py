@@ -10,6 +10,7 @@ from typing import Any
 
 import anyio
 import pytest
+from flow_waits import eventually
 
 import aioswf
 from aioswf import flow
@@ -98,11 +99,11 @@ async def test_the_sticky_cache_on_and_off_gives_identical_histories() -> None:
 async def test_a_worker_that_goes_away_mid_run_is_replaced_by_one_that_resumes_from_history() -> None:
     async with WorkflowEnvironment(workflows=[Busy, Child], activities=[add]) as env:
         handle = await env.start(Busy, 4, workflow_id="resumed")
-        for _ in range(200):
-            history = await handle.history()
-            if any(event.name == "TimerStarted" for event in history):
-                break
-            await asyncio.sleep(0.02)
+
+        async def sleeping() -> bool:
+            return any(event.name == "TimerStarted" for event in await handle.history())
+
+        await eventually(sleeping)
         first = env.worker
         await env.stop_worker()
         second = await env.start_worker()
@@ -140,10 +141,7 @@ async def test_the_worker_follows_the_actors_lifecycle_and_runs_under_actors_run
         assert worker.state is ActorState.IDLE
         assert not worker.is_running
         running = asyncio.ensure_future(aioswf.actors.run(worker, handle_signals=False))
-        for _ in range(200):
-            if worker.is_running:
-                break
-            await asyncio.sleep(0.01)
+        await eventually(lambda: worker.is_running)
         assert worker.state is ActorState.RUNNING
         assert await env.execute(Child, 4) == 40
         with pytest.raises(ActorStateError):
