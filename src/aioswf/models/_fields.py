@@ -26,6 +26,14 @@ def check_optional_name(_: Any, attribute: attrs.Attribute[Any], value: Any) -> 
         validation.check_name(value, attribute.name)
 
 
+def check_run_id(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    validation.check_run_id(value, attribute.name)
+
+
+def check_arn(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    validation.check_arn(value, attribute.name)
+
+
 def check_registration(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     validation.check_choice(value, attribute.name, constants.REGISTRATION_STATUSES)
 
@@ -63,7 +71,8 @@ def task_start_to_close_timeout(value: Any) -> str | None:
 
 
 def to_tags(value: Iterable[str] | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(value)
+    tags = validation.check_tags(value)
+    return None if tags is None else tuple(tags)
 
 
 def priority(value: Any) -> str | None:
