@@ -10,7 +10,7 @@ import pytest
 
 from aioswf import validation
 from aioswf.actors import ActivityWorker, Backoff, Decider
-from aioswf.exceptions import ValidationError
+from aioswf.exceptions import DoesNotExistError, ValidationError
 from aioswf.models import ActivityType, Domain, WorkflowExecution, WorkflowType
 from aioswf.models.decision import (
     ActivityTaskDecision,
@@ -199,3 +199,13 @@ def test_actor_intervals_and_grace_periods_must_be_real_durations(bad: object) -
     if bad not in (0, math.inf):
         with pytest.raises(ValidationError):
             Decider("d", "decisions", lambda task: [], grace=bad)  # type: ignore[arg-type]
+
+
+async def test_a_run_id_is_base64_and_may_hold_slashes_and_pluses(conn, sent) -> None:
+    # SWF's run ids look like "22T5Wjt6bMEpGcvW+h7D6bXlyIfbhiZ2GsdRkQDA0oRBc=": not names at all.
+    with pytest.raises(DoesNotExistError):
+        await WorkflowExecutionQuerySet("no-such-domain-here").get("wid", "12Vq4+8Gd3a0/CWr8N0Ik4zYZo5aJ0=")
+    assert len(sent) == 1
+    with pytest.raises(ValidationError) as caught:
+        await WorkflowExecutionQuerySet("d").get("wid", "r" * 65)
+    assert caught.value.argument == "run_id"

@@ -118,6 +118,10 @@ def _check_grace(grace: object) -> float:
     return float(grace)
 
 
+def _confirmed(check: asyncio.Task[bool | None]) -> bool:
+    return check.done() and not check.cancelled() and check.exception() is None and check.result() is True
+
+
 async def _domain_exists(conn: Connection, name: str) -> bool | None:
     """Whether SWF knows the domain; ``None`` when it cannot tell (no permission, network errors)."""
     try:
@@ -312,14 +316,18 @@ class Actor(Generic[_T]):
         conn = self.connection
         checks = _domain_checks.setdefault(conn, {})
         check = checks.get(self.domain_name)
-        if check is None or (check.done() and (check.cancelled() or check.result() is not True)):
+        if check is None or (check.done() and not _confirmed(check)):
             check = asyncio.get_running_loop().create_task(
                 _domain_exists(conn, self.domain_name), name=f"aioswf DescribeDomain {self.domain_name}"
             )
             checks[self.domain_name] = check
         exists: bool | None = None
         with anyio.move_on_after(DOMAIN_CHECK_TIMEOUT):
-            exists = await asyncio.shield(check)
+            await asyncio.wait([check])
+        if _confirmed(check):
+            exists = True
+        elif check.done() and not check.cancelled() and check.exception() is None:
+            exists = check.result()
         if exists is True:
             self._domain_seen = True
         elif exists is False:

@@ -238,7 +238,8 @@ class WorkflowExecutionQuerySet(DomainScopedQuerySet):
             WorkflowExecutionDoesNotExist: When there is no such execution.
         """
         validation.check_name(workflow_id, "workflow_id")
-        validation.check_name(run_id, "run_id", padded=True)
+        if validation.check_run_id(run_id, "run_id") is None:
+            raise ValidationError("get() needs the execution's run_id", argument="run_id", limit="required")
         response = await self._conn("get").call(
             "DescribeWorkflowExecution",
             domain=self.domain.name,
