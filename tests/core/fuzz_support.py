@@ -40,30 +40,46 @@ def bounded(examples: int) -> settings:
 
 #: Characters that SWF's rules single out, whitespace of several kinds, digits that are not ASCII ones.
 TRICKY = ":/|" + " \t\n\r\x00\x1f\x7f\x85\x9f\xa0\u2003\u2028\u3000\ufeff" + "²٣१" + "aZ09-_.é日"
+#: What may start or end a name and break it: whitespace of several kinds, a forbidden or control character.
+EDGES = ["", "", " ", "\t", "\u3000", "\u2028", "\xa0", "\u2009", ":", "/", "|", "\x00", "\x85"]
+#: Every length limit of SWF's model, and one past it: a missing length check is found at once.
+LIMITS = [1, 8, 9, 64, 65, 256, 257, 1024, 1025, 1600, 1601, 2048, 2049, 32_768, 32_769]
+#: Digits that are not ASCII ones, which str.isdigit() and int() take and SWF does not.
+UNICODE_DIGITS = ["²", "٣", "१", "\uff15", "\U0001d7d9", "_"]
 
-edge_texts = st.sampled_from(
-    [
-        "",
-        "a",
-        "arn",
-        "NONE",
-        "none",
-        " x",
-        "x ",
-        "\u3000x",
-        "a" * 64,
-        "a" * 65,
-        "a" * 256,
-        "a" * 257,
-        "0",
-        "-1",
-    ]
+#: Names SWF takes (a space inside, none at the ends).
+good_names = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._ -]{0,20}[A-Za-z0-9])?", fullmatch=True)
+#: A name SWF takes, with something at either end that may break it.
+near_names = st.builds(
+    lambda head, name, tail: head + name + tail, st.sampled_from(EDGES), good_names, st.sampled_from(EDGES)
+)
+at_limits = st.sampled_from(LIMITS).map(lambda length: "x" * length)
+edge_texts = st.sampled_from(["", "arn", "NONE", "none", "0", "-1", "+7"])
+#: Digit strings, some with a digit SWF does not take.
+digit_strings = st.builds(
+    lambda head, odd, tail: head + odd + tail,
+    st.text(alphabet="0123456789", max_size=4),
+    st.one_of(st.just(""), st.sampled_from(UNICODE_DIGITS)),
+    st.text(alphabet="0123456789", max_size=4),
 )
 
 
 def texts(max_size: int = 300) -> st.SearchStrategy[str]:
-    """Strings: arbitrary ones, ones made of `TRICKY` characters, and the lengths at SWF's limits."""
-    return st.one_of(st.text(max_size=max_size), st.text(alphabet=TRICKY, max_size=max_size), edge_texts)
+    """Hostile strings: near-valid names, the lengths at SWF's limits, tricky and arbitrary characters."""
+    return st.one_of(
+        near_names,
+        at_limits,
+        edge_texts,
+        digit_strings,
+        st.text(alphabet=TRICKY, max_size=min(max_size, 40)),
+        st.text(max_size=max_size),
+    )
+
+
+def sized(*limits: int) -> st.SearchStrategy[str]:
+    """Strings one short of, at and one past each of `limits` characters, or the hostile `texts`."""
+    lengths = sorted({limit + step for limit in limits for step in (-1, 0, 1) if limit + step >= 0})
+    return st.one_of(st.sampled_from(lengths).map(lambda length: "x" * length), texts())
 
 
 numbers = st.one_of(
@@ -75,6 +91,7 @@ numbers = st.one_of(
 
 durations = st.one_of(
     numbers,
+    digit_strings,
     st.text(alphabet="0123456789²٣१ NONEnoe+-_.", max_size=10),
     st.timedeltas(min_value=timedelta(days=-10), max_value=timedelta(days=5000)),
     st.just("NONE"),
@@ -96,6 +113,40 @@ anything = st.one_of(
 )
 
 
+#: Known hostile values of every kind, for sweeps that try each argument with each (no luck needed).
+EDGE_VALUES: list[Any] = [
+    *("x" * length for length in LIMITS),
+    "",
+    " name",
+    "name ",
+    "\u3000name",
+    "na:me",
+    "na/me",
+    "\x00name",
+    "arn",
+    *(f"1{digit}" for digit in UNICODE_DIGITS),
+    "NONE",
+    "none",
+    "-1",
+    "99999999",
+    "100000000",
+    "2147483648",
+    0,
+    -1,
+    2**31,
+    10**400,
+    1.5,
+    float("nan"),
+    float("inf"),
+    True,
+    b"SECRET-bytes",
+    ["a", "list"],
+    {"a": "dict"},
+    timedelta(seconds=1.5),
+    timedelta(days=-1),
+]
+
+
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """Mostly `strategy`, sometimes `None` (not given), sometimes anything at all."""
     return st.one_of(st.none(), strategy, strategy, anything)
@@ -112,7 +163,7 @@ def mostly(good: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> st.Sear
 def one_hostile(
     **arguments: tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]],
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Keyword arguments, each not given or a value SWF takes, except at most one (or two) hostile ones.
+    """Keyword arguments, each not given or a value SWF takes, except one (or two) hostile ones.
 
     Each keyword maps to ``(good, hostile)`` strategies. Calls with many arguments need the others right
     for the hostile one to be tried at all.
@@ -120,7 +171,7 @@ def one_hostile(
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        hostile = set(draw(st.lists(st.sampled_from(sorted(arguments)), max_size=2)))
+        hostile = set(draw(st.lists(st.sampled_from(sorted(arguments)), min_size=1, max_size=2)))
         found = {}
         for name, (good, bad) in arguments.items():
             found[name] = draw(bad if name in hostile else st.one_of(st.none(), good, good))
@@ -129,8 +180,6 @@ def one_hostile(
     return build()
 
 
-#: Names SWF takes (a space inside, none at the ends).
-good_names = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._ -]{0,20}[A-Za-z0-9])?", fullmatch=True)
 #: Names, a quarter of them hostile.
 names = st.one_of(good_names, good_names, good_names, texts(300))
 good_durations = st.one_of(

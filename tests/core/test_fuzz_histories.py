@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fuzz_support import (
+    SERVICE_MODEL,
     anything,
     bounded,
     datetimes,
@@ -158,7 +159,7 @@ def decision_calls(draw: st.DrawFn) -> tuple[str, list[Any], dict[str, Any]]:
     return which, args, kwargs
 
 
-@bounded(400)
+@bounded(100)
 @given(call=decision_calls())
 def test_every_decision_builder_builds_what_swf_takes_or_refuses(
     call: tuple[str, list[Any], dict[str, Any]],
@@ -196,7 +197,7 @@ raw_decisions = st.one_of(
 )
 
 
-@bounded(250)
+@bounded(70)
 @given(raws=st.lists(raw_decisions, max_size=3), context=st.one_of(st.none(), payloads, anything))
 def test_decisions_in_swfs_own_shape_are_read_or_refused(raws: list[Any], context: Any) -> None:
     decisions = []
@@ -256,7 +257,57 @@ HELPERS: dict[str, tuple[str, list[str]]] = {
     "add_decision_task": ("", ["scheduled", "started", "completed", "timed_out"]),
 }
 
+HISTORY_EVENT = SERVICE_MODEL.shape_for("HistoryEvent")
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{char.lower()}" if char.isupper() else char for char in name)
+
+
+def shaped_value(shape: Any, depth: int = 0) -> st.SearchStrategy[Any]:
+    """A value of one of the service model's shapes, keys in snake_case as the builder's callers write."""
+    if shape.type_name == "structure":
+        required = {
+            _snake(name): shaped_value(member, depth + 1)
+            for name, member in shape.members.items()
+            if name in shape.required_members
+        }
+        optional = (
+            {
+                _snake(name): shaped_value(member, depth + 1)
+                for name, member in shape.members.items()
+                if name not in shape.required_members
+            }
+            if depth < 2
+            else {}
+        )
+        return st.fixed_dictionaries(required, optional=optional)
+    if shape.type_name == "list":
+        return st.lists(shaped_value(shape.member, depth + 1), max_size=2)
+    if shape.type_name in ("integer", "long"):
+        return st.integers(min_value=1, max_value=30)
+    if shape.type_name == "boolean":
+        return st.booleans()
+    if shape.type_name == "timestamp":
+        return datetimes
+    if shape.enum:
+        return st.sampled_from(shape.enum)
+    return st.sampled_from(["x", "y", "1"])
+
+
+#: Any event type, its attributes drawn from the service model (every reference given, as in a partial
+#: history).
+modelled_events = st.sampled_from(sorted(EVENT_TYPES)).flatmap(
+    lambda event_type: st.tuples(
+        st.just("add"),
+        st.just(event_type),
+        shaped_value(HISTORY_EVENT.members[event_attributes_key(event_type)]),
+    )
+)
+
+
 steps = st.one_of(
+    modelled_events,
     st.tuples(
         st.sampled_from(sorted(HELPERS)),
         st.sampled_from(["x", "y", "z"]),
@@ -304,7 +355,7 @@ steps = st.one_of(
 )
 
 
-@bounded(200)
+@bounded(70)
 @given(
     started=st.booleans(),
     first=st.integers(min_value=1, max_value=10**6),
@@ -346,6 +397,21 @@ def test_any_program_of_the_history_builder_builds_a_history_that_compiles_or_is
         builder.poll_response()
 
 
+@pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
+@bounded(3)
+@given(data=st.data(), started=st.booleans())
+def test_every_event_type_with_attributes_drawn_from_the_model_is_added_or_refused(
+    event_type: str, data: st.DataObject, started: bool
+) -> None:
+    attributes = data.draw(shaped_value(HISTORY_EVENT.members[event_attributes_key(event_type)]))
+    builder = HistoryBuilder(started=started, first_event_id=50)
+    try:
+        builder.add(event_type, **attributes)
+    except SWFError:
+        return
+    builder.history().compile()
+
+
 # EventFactory --------------------------------------------------------------------------------------------
 
 event_types = st.sampled_from([*sorted(EVENT_TYPES), "FutureEventType"])
@@ -372,7 +438,7 @@ def raw_events(draw: st.DrawFn) -> Any:
     return event
 
 
-@bounded(300)
+@bounded(80)
 @given(raw=raw_events())
 def test_any_raw_event_becomes_an_event_or_is_refused(raw: Any) -> None:
     try:
@@ -412,7 +478,7 @@ poll_answers = st.one_of(
 )
 
 
-@bounded(300)
+@bounded(80)
 @given(response=poll_answers)
 def test_a_task_is_built_from_any_poll_answer_or_refused(response: Any) -> None:
     for build in (ActivityTask.from_poll, DecisionTask.from_poll):

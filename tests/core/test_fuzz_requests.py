@@ -9,12 +9,13 @@ or the `TransportError` of a request sent), and every request sent is one SWF wo
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiobotocore.config import AioConfig
 from fuzz_support import (
+    EDGE_VALUES,
     SERVICE_MODEL,
     anything,
     bounded,
@@ -28,9 +29,10 @@ from fuzz_support import (
     one_hostile,
     payloads,
     request_objections,
+    sized,
     texts,
 )
-from hypothesis import event, given
+from hypothesis import currently_in_test_context, event, given
 from hypothesis import strategies as st
 
 import aioswf
@@ -74,6 +76,11 @@ async def nowhere() -> AsyncIterator[tuple[aioswf.Connection, Wire]]:
         yield conn, wire
 
 
+def note(what: str) -> None:
+    if currently_in_test_context():  # the sweeps run outside hypothesis
+        event(what)
+
+
 async def sent_or_refused(wire: Wire, call: Any) -> None:
     """Awaits `call`; checks it was refused before any request, or that what it sent SWF would take."""
     wire.requests.clear()
@@ -81,31 +88,31 @@ async def sent_or_refused(wire: Wire, call: Any) -> None:
         await call
     except ValidationError:
         assert wire.requests == [], "a ValidationError comes before any request"
-        event("refused before sending")
+        note("refused before sending")
         return
     except TransportError:
         assert wire.requests, "the request was sent to a closed port"
-        event("sent")
+        note("sent")
     except SWFError as error:
-        event(f"refused: {type(error).__name__}")
+        note(f"refused: {type(error).__name__}")
     for operation, body in wire.requests:
         assert request_objections(operation, body) == []
 
 
-@bounded(120)
+@bounded(60)
 @given(
     name=good_names,
     version=good_names,
     arguments=one_hostile(
-        workflow_id=(good_names, names),
-        task_list=(good_names, names),
+        workflow_id=(good_names, sized(256)),
+        task_list=(good_names, sized(256)),
         child_policy=(st.sampled_from(["TERMINATE", "REQUEST_CANCEL"]), st.sampled_from(["abandon", 1])),
         execution_timeout=(good_durations, durations),
-        input=(payloads, anything),
-        tag_list=(st.lists(good_names, max_size=5), st.lists(texts(300), max_size=7)),
+        input=(payloads, st.one_of(sized(32_768), anything)),
+        tag_list=(st.lists(good_names, max_size=5), st.lists(sized(256), max_size=7)),
         decision_tasks_timeout=(good_durations, durations),
         task_priority=(good_priorities, st.one_of(numbers, texts(12))),
-        lambda_role=(st.just("arn:aws:iam::123456789012:role/swf"), texts(1700)),
+        lambda_role=(st.just("arn:aws:iam::123456789012:role/swf"), sized(1600)),
     ),
 )
 async def test_starting_an_execution(
@@ -120,15 +127,15 @@ async def test_starting_an_execution(
     await sent_or_refused(wire, workflow_type.start_execution(**arguments))
 
 
-@bounded(100)
+@bounded(50)
 @given(
     kind=st.sampled_from(["domain", "workflow", "activity"]),
     name=good_names,
     version=good_names,
     retention=st.one_of(st.integers(min_value=0, max_value=90), numbers),
     arguments=one_hostile(
-        description=(st.text(max_size=40), texts(1100)),
-        task_list=(good_names, names),
+        description=(st.text(max_size=40), sized(1024)),
+        task_list=(good_names, sized(256)),
         task_priority=(good_priorities, st.one_of(numbers, texts(12))),
         first=(good_durations, durations),
         second=(good_durations, durations),
@@ -178,13 +185,13 @@ async def test_registering(
     await sent_or_refused(wire, model.save())
 
 
-@bounded(120)
+@bounded(60)
 @given(
     workflow_id=good_names,
     run_id=st.one_of(st.just("22Mgb0K3bXbZ1sYAzDk0tmp7FNjIiCg3/m9kR="), texts(70), st.none()),
     operation=st.sampled_from(["signal", "terminate", "request_cancel", "describe", "history"]),
-    first=mostly(good_names, texts(300)),
-    second=mostly(payloads, anything),
+    first=mostly(good_names, sized(256)),
+    second=mostly(payloads, st.one_of(sized(32_768, 256), anything)),
     child_policy=mostly(st.sampled_from(["TERMINATE", "ABANDON"]), st.sampled_from(["x", 3])),
 )
 async def test_acting_on_an_execution(
@@ -214,7 +221,7 @@ async def test_acting_on_an_execution(
     await sent_or_refused(wire, call)
 
 
-@bounded(80)
+@bounded(40)
 @given(
     status=st.sampled_from(["OPEN", "CLOSED"]),
     arguments=one_hostile(
@@ -254,14 +261,14 @@ decisions = st.lists(
 )
 
 
-@bounded(150)
+@bounded(80)
 @given(
     actor=st.sampled_from(["worker", "decider"]),
     operation=st.sampled_from(["complete", "fail", "cancel", "heartbeat"]),
     arguments=one_hostile(
-        token=(st.text(min_size=1, max_size=100), st.one_of(texts(1100), anything)),
-        first=(st.text(max_size=40), st.one_of(payloads, st.text(min_size=2040, max_size=2060), anything)),
-        second=(st.text(max_size=40), texts(300)),
+        token=(st.text(min_size=1, max_size=100), st.one_of(sized(1024), anything)),
+        first=(st.text(max_size=40), st.one_of(sized(32_768, 2_048), anything)),
+        second=(st.text(max_size=40), sized(256)),
         answer=(decisions, anything),
     ),
 )
@@ -286,14 +293,19 @@ async def test_answering_tasks(
     await sent_or_refused(wire, call)
 
 
-@bounded(100)
+@bounded(50)
 @given(
     operation=st.one_of(st.sampled_from(sorted(SERVICE_MODEL.operation_names)), texts(30)),
     params=st.dictionaries(
         st.sampled_from(
             ["domain", "name", "taskToken", "workflowId", "taskList", "maximumPageSize", "bogus"]
         ),
-        st.one_of(good_names, st.fixed_dictionaries({"name": good_names}), anything),
+        st.one_of(
+            good_names,
+            st.fixed_dictionaries({"name": good_names}),
+            good_names.map(lambda text: f"SECRET-{text}".encode()),
+            anything,
+        ),
         max_size=3,
     ),
 )
@@ -311,5 +323,116 @@ async def test_any_call_is_sent_or_refused_with_an_aioswf_error(
     except SWFError as error:
         message = str(error)
     token = params.get("taskToken")
-    if isinstance(token, str) and len(token) > 3 and token not in operation:
-        assert token not in message, "a task token is never quoted"
+    shown = token if isinstance(token, str) else repr(token)
+    if token is not None and len(shown) > 5 and shown not in operation:
+        assert shown not in message, "a task token is never quoted"
+
+
+# Sweeps: each argument with each known hostile value, so that no class of defect depends on luck -------------
+
+START_ARGUMENTS = [
+    "workflow_id",
+    "task_list",
+    "child_policy",
+    "execution_timeout",
+    "input",
+    "tag_list",
+    "decision_tasks_timeout",
+    "task_priority",
+    "lambda_role",
+]
+
+
+async def test_each_argument_of_start_execution_at_each_edge(nowhere: tuple[aioswf.Connection, Wire]) -> None:
+    conn, wire = nowhere
+    workflow_type = WorkflowType("d", "w", "1", connection=conn)
+    for argument in START_ARGUMENTS:
+        for value in EDGE_VALUES:
+            await sent_or_refused(wire, workflow_type.start_execution(**{argument: value}))
+
+
+MODEL_ARGUMENTS = {
+    WorkflowType: [
+        "task_list",
+        "description",
+        "task_priority",
+        "child_policy",
+        "execution_timeout",
+        "decision_tasks_timeout",
+        "lambda_role",
+    ],
+    ActivityType: [
+        "task_list",
+        "description",
+        "task_priority",
+        "task_heartbeat_timeout",
+        "task_schedule_to_close_timeout",
+        "task_schedule_to_start_timeout",
+        "task_start_to_close_timeout",
+    ],
+}
+
+
+async def test_each_argument_of_a_type_at_each_edge_is_registered_within_swfs_rules_or_refused(
+    nowhere: tuple[aioswf.Connection, Wire],
+) -> None:
+    conn, wire = nowhere
+    for kind, arguments in MODEL_ARGUMENTS.items():
+        for argument in ["domain", "name", "version", *arguments]:
+            for value in EDGE_VALUES:
+                given = {"domain": "d", "name": "t", "version": "1"}
+                keywords = {}
+                if argument in given:
+                    given[argument] = value
+                else:
+                    keywords[argument] = value
+                try:
+                    model = kind(
+                        given["domain"], given["name"], given["version"], connection=conn, **keywords
+                    )
+                except SWFError:
+                    continue
+                await sent_or_refused(wire, model.save())
+
+
+def answers(conn: aioswf.Connection, value: Any) -> list[Callable[[], Awaitable[Any]]]:
+    """Every answer to a task, and what may be sent about an execution, with `value` as one argument."""
+    worker = ActivityWorker("d", "activities", connection=conn)
+    decider = Decider("d", "decisions", connection=conn)
+    execution = WorkflowExecution("d", "w", "r", connection=conn)
+    return [
+        lambda: worker.complete("token", value),
+        lambda: worker.fail("token", value),
+        lambda: worker.fail("token", reason=value),
+        lambda: worker.cancel("token", value),
+        lambda: worker.heartbeat("token", value),
+        lambda: decider.complete("token", [], value),
+        lambda: execution.signal(value),
+        lambda: execution.signal("s", value),
+        lambda: execution.terminate(value, value),
+    ]
+
+
+async def test_each_answer_of_a_task_at_each_edge(nowhere: tuple[aioswf.Connection, Wire]) -> None:
+    conn, wire = nowhere
+    for value in EDGE_VALUES:
+        for call in answers(conn, value):
+            await sent_or_refused(wire, call())
+
+
+async def test_a_task_token_of_any_kind_is_never_quoted(nowhere: tuple[aioswf.Connection, Wire]) -> None:
+    conn, wire = nowhere
+    operations = [
+        name
+        for name in SERVICE_MODEL.operation_names
+        if "taskToken" in SERVICE_MODEL.operation_model(name).input_shape.members
+    ]
+    tokens = ["SECRET-" + "t" * 1100, b"SECRET-bytes", ["SECRET-list"], {"SECRET": "dict"}, 123456789, ""]
+    for operation in operations:
+        for token in tokens:
+            wire.requests.clear()
+            with pytest.raises(SWFError) as caught:
+                await conn.call(operation, taskToken=token)
+            shown = token if isinstance(token, str) else repr(token)
+            assert "SECRET" not in str(caught.value) or not shown, (operation, str(caught.value)[:200])
+            assert not wire.requests

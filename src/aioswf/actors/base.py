@@ -54,11 +54,10 @@ from aioswf.exceptions import (
     SWFError,
     ValidationError,
 )
+from aioswf.models.domain import Domain
 
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
-
-    from aioswf.models.domain import Domain
 
 __all__ = ["DEFAULT_GRACE", "Actor", "ActorState", "ActorStateError", "default_identity"]
 
@@ -222,8 +221,14 @@ class Actor(Generic[_T]):
         finish_polls: bool = False,
         grace: float = DEFAULT_GRACE,
     ) -> None:
+        if not isinstance(domain, (str, Domain)):
+            raise ValidationError(
+                f"domain must be a Domain or a domain's name, not {type(domain).__name__}",
+                argument="domain",
+                limit="a Domain or a name",
+            )
         self.domain = domain
-        self.domain_name: str = str(getattr(domain, "name", domain))
+        self.domain_name: str = domain.name if isinstance(domain, Domain) else domain
         validation.check_name(self.domain_name, "domain")
         self.task_list = validation.check_name(task_list, "task_list")
         self.identity: str = validation.check_identity(identity, "identity") or default_identity()

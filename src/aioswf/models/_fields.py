@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from aioswf import constants, validation
+from aioswf.exceptions import ValidationError
 
 if TYPE_CHECKING:
     from aioswf.models.domain import Domain
@@ -82,7 +83,15 @@ def priority(value: Any) -> str | None:
 def to_domain(value: Domain | str) -> Domain:
     from aioswf.models.domain import Domain
 
-    return Domain(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return Domain(value)
+    if not isinstance(value, Domain):
+        raise ValidationError(
+            f"domain must be a Domain or a domain's name, not {type(value).__name__}",
+            argument="domain",
+            limit="a Domain or a name",
+        )
+    return value
 
 
 def put(params: dict[str, Any], key: str, value: Any) -> None:

@@ -15,6 +15,7 @@ import attrs
 
 from aioswf import validation
 from aioswf.exceptions import ValidationError
+from aioswf.models import _fields as fields
 from aioswf.models.activity import ActivityType
 from aioswf.models.domain import Domain
 from aioswf.models.history import History
@@ -38,7 +39,7 @@ def token_ref(task_token: str) -> str:
 
 
 def _domain(value: Domain | str) -> Domain:
-    return Domain(value) if isinstance(value, str) else value
+    return fields.to_domain(value)
 
 
 def _event_id(value: Any) -> int | None:
