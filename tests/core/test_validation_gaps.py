@@ -209,3 +209,16 @@ async def test_a_run_id_is_base64_and_may_hold_slashes_and_pluses(conn, sent) ->
     with pytest.raises(ValidationError) as caught:
         await WorkflowExecutionQuerySet("d").get("wid", "r" * 65)
     assert caught.value.argument == "run_id"
+
+
+@pytest.mark.parametrize("domain", [0, None, b"d", ["d"], object()])
+def test_a_domain_is_a_domain_model_or_a_name(domain: object) -> None:
+    for build in (
+        lambda: WorkflowType(domain, "w", "1"),  # type: ignore[arg-type]
+        lambda: WorkflowExecution(domain, "wid", "rid"),  # type: ignore[arg-type]
+        lambda: WorkflowExecutionQuerySet(domain),  # type: ignore[arg-type]
+        lambda: ActivityWorker(domain, "activities"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(ValidationError) as caught:
+            build()
+        assert caught.value.argument == "domain"
