@@ -144,7 +144,7 @@ async def test_start_execution_arguments_are_checked_before_sending(
 async def test_signal_arguments_are_checked_before_sending(conn, sent) -> None:
     execution = WorkflowExecution("d", "wid", "rid")
     with pytest.raises(ValidationError) as caught:
-        await execution.signal("bad:name")
+        await execution.signal("x" * 257)
     assert caught.value.argument == "signal_name"
     with pytest.raises(ValidationError) as caught:
         await execution.signal("ok", input="x" * 40_000)
