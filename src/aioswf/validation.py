@@ -256,16 +256,20 @@ def check_identity(value: object, argument: str = "identity") -> str | None:
 
 
 def check_retention_period(value: object, argument: str = "retention_period") -> str:
-    """Checks a domain's retention period in days (0 to 90) and returns it as SWF's string.
+    """Checks a domain's retention period in days (0 to 90, or ``"NONE"``) and returns it as SWF's string.
+
+    ``"NONE"``, like 0, keeps no closed execution's history.
 
     Raises:
-        ValidationError: When the period is not a whole number of days from 0 to 90.
+        ValidationError: When the period is neither a whole number of days from 0 to 90 nor ``"NONE"``.
     """
+    if value == "NONE":
+        return "NONE"
     days = _whole_number(value, argument)
     if days is None or not 0 <= days <= constants.MAX_RETENTION_DAYS:
         raise ValidationError(
             f"{argument} must be a whole number of days from 0 to {constants.MAX_RETENTION_DAYS}, "
-            f"got {describe_value(value)}",
+            f'or "NONE", got {describe_value(value)}',
             argument=argument,
             limit=f"0-{constants.MAX_RETENTION_DAYS} days",
         )
