@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 REFRESH = 0.2
+_NETWORK_MESSAGES = ("Failed to load resource", "Access to fetch at", "Framing ")
 
 
 @attrs.define
@@ -105,18 +106,22 @@ async def browser() -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def page(browser: Any) -> AsyncIterator[Any]:
-    """A fresh page; the test fails if the page raised a JavaScript error or logged one."""
+    """A fresh page; the test fails if the page raised a JavaScript error or logged one.
+
+    Chromium's own messages about refused requests (an HTTP error answer, a blocked cross-origin call)
+    are not the page's errors: the tests that cause them check the outcome themselves.
+    """
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(15_000)
     tab = await context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    tab.on(
-        "console",
-        lambda message: (
-            errors.append(f"console.{message.type}: {message.text}") if message.type == "error" else None
-        ),
-    )
+
+    def logged(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith(_NETWORK_MESSAGES):
+            errors.append(f"console.{message.type}: {message.text}")
+
+    tab.on("console", logged)
     try:
         yield tab
     finally:

@@ -186,6 +186,38 @@ class Scenario:
         extra = {} if input is None else {"input": input}
         self.call("SignalWorkflowExecution", domain=self.domain, signalName=name, **ref, **extra)
 
+    async def populate(self) -> dict[str, Json]:
+        """Eight executions started a second apart (a first, h last), then b, d, h, f closed in that
+        order, a second apart: b and h completed, d failed, f terminated; a, c, e, g stay open.
+        """
+        made: dict[str, Json] = {}
+        for name, type_, tags in (
+            ("a-open", ("order", "1"), ["blue"]),
+            ("b-done", ("order", "1"), []),
+            ("c-open", ("refund", "2"), []),
+            ("d-failed", ("order", "1"), ["blue"]),
+            ("e-open", ("order", "1"), []),
+            ("f-terminated", ("refund", "2"), ["blue"]),
+            ("g-open", ("order", "1"), ["red"]),
+            ("h-done", ("order", "1"), []),
+        ):
+            made[name] = self.start(name, type_=type_, tagList=tags)
+            self.advance(1)
+        closing = {"b-done": [complete("done")], "d-failed": [fail("boom")], "h-done": [complete()]}
+        for _ in made:
+            task = await self.poll_decision()
+            self.call(
+                "RespondDecisionTaskCompleted",
+                taskToken=task["taskToken"],
+                decisions=closing.get(task["workflowExecution"]["workflowId"], []),
+            )
+            self.advance(1)
+        self.call(
+            "TerminateWorkflowExecution", domain=self.domain, workflowId="f-terminated", reason="by hand"
+        )
+        self.advance(1)
+        return made
+
     async def long_history(self, workflow_id: str, *, rounds: int | None = None) -> Json:
         """Run an execution that records 100 markers per decision until SWF's 25,000-event limit ends it
         (or for ``rounds`` decisions); return its ref.

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from console_scenario import child, complete, continue_as_new, fail, marker, schedule, timer
+from console_scenario import child, complete, continue_as_new, marker, schedule, timer
 from yarl import URL
 
 from aioswf.local.console import ACTION_HEADER
@@ -74,35 +74,8 @@ async def listing(http: aiohttp.ClientSession, console: Console, **params: Any) 
 
 
 async def populate(console: Console) -> dict[str, Json]:
-    """Eight executions started a second apart (a first, h last), then b, d, h, f closed in that order,
-    a second apart: b and h completed, d failed, f terminated; a, c, e, g stay open.
-    """
-    s = console.scenario
-    made: dict[str, Json] = {}
-    for name, type_, tags in (
-        ("a-open", ("order", "1"), ["blue"]),
-        ("b-done", ("order", "1"), []),
-        ("c-open", ("refund", "2"), []),
-        ("d-failed", ("order", "1"), ["blue"]),
-        ("e-open", ("order", "1"), []),
-        ("f-terminated", ("refund", "2"), ["blue"]),
-        ("g-open", ("order", "1"), ["red"]),
-        ("h-done", ("order", "1"), []),
-    ):
-        made[name] = s.start(name, type_=type_, tagList=tags)
-        s.advance(1)
-    closing = {"b-done": [complete("done")], "d-failed": [fail("boom")], "h-done": [complete()]}
-    for _ in made:
-        task = await s.poll_decision()
-        s.call(
-            "RespondDecisionTaskCompleted",
-            taskToken=task["taskToken"],
-            decisions=closing.get(task["workflowExecution"]["workflowId"], []),
-        )
-        s.advance(1)
-    s.call("TerminateWorkflowExecution", domain=s.domain, workflowId="f-terminated", reason="by hand")
-    s.advance(1)
-    return made
+    """The scenario's eight executions (see `Scenario.populate`)."""
+    return await console.scenario.populate()
 
 
 def start_of(made: dict[str, Json], console: Console, name: str) -> float:

@@ -15,10 +15,8 @@ __all__ = ["FAILED_STATES", "build_timeline"]
 
 Json = dict[str, Any]
 
-#: Closing states drawn as failures.
-FAILED_STATES = frozenset(
-    {"failed", "timed_out", "canceled", "terminated", "start_failed", "signal_failed", "cancel_failed"}
-)
+#: Closing states marked as failures (a cancellation is asked for, so it is not one).
+FAILED_STATES = frozenset({"failed", "timed_out", "terminated", "start_failed", "signal_failed", "cancel_failed"})
 
 _CLOSE_OF_RUN = {
     "WorkflowExecutionCompleted": "completed",
@@ -143,7 +141,7 @@ def build_timeline(events: list[Json]) -> Json:
             b.started("execution", event["eventId"], event)
         elif kind in _CLOSE_OF_RUN:
             b.close("execution", 1, event, _CLOSE_OF_RUN[kind])
-            if kind != "WorkflowExecutionCompleted" and kind != "WorkflowExecutionContinuedAsNew":
+            if _CLOSE_OF_RUN[kind] in FAILED_STATES:
                 b.point(execution_lane, event, "failure")
         elif kind == "WorkflowExecutionCancelRequested":
             b.point(execution_lane, event, "cancel_requested")

@@ -9,7 +9,7 @@ import {
   payload, runLink, runPath, setCrumbs, setLive, settings, shortId, statusBadge, workflowLink,
 } from "./ui.js";
 
-const FAILURE = /(Failed|TimedOut|Terminated|Canceled)$/;
+const FAILURE = /(Failed|TimedOut|Terminated)$/;
 
 function attributesOf(event) {
   const key = event.eventType[0].toLowerCase() + event.eventType.slice(1) + "EventAttributes";
