@@ -30,11 +30,18 @@ SWFError
 ├── ConnectionStateError (RuntimeError) a Connection used before open, or reopened after close
 ├── ActorStateError (RuntimeError)      an actor started twice, or again after it stopped
 ├── InvalidKeywordArgumentError (TypeError)   a filter keyword the query does not know
-└── ValidationError (ValueError)        bad input, caught before any request was sent
+├── ValidationError (ValueError)        bad input, caught before any request was sent
+└── PayloadError                        a workflow's value could not become a payload, or come back
+    ├── PayloadEncodeError (TypeError)  a value of a type the converter cannot encode (its type and path)
+    ├── PayloadDecodeError (ValueError) a payload that does not fit its type hint, or is corrupt (its path)
+    └── PayloadStoreError               the large-payload store could not keep or give back a payload
+        ├── PayloadBucketNotFoundError  the store's S3 bucket does not exist
+        └── PayloadNotFoundError (KeyError)   nothing is stored under the key
 ```
 
-`map_client_error` is the only function that turns a `botocore.exceptions.ClientError` into one of these;
-`Connection.call` applies it and raises the result `from` the original error.
+`map_client_error` is the only function that turns a `botocore.exceptions.ClientError` from SWF into one of
+these; `Connection.call` applies it and raises the result `from` the original error. (S3's errors, met only
+by the large-payload store, are mapped beside that store in `aioswf.flow.payloads`.)
 """
 
 from __future__ import annotations
@@ -58,6 +65,12 @@ __all__ = [
     "NoConnectionError",
     "OperationNotPermittedError",
     "PaginationError",
+    "PayloadBucketNotFoundError",
+    "PayloadDecodeError",
+    "PayloadEncodeError",
+    "PayloadError",
+    "PayloadNotFoundError",
+    "PayloadStoreError",
     "PollTimeout",
     "ResponseError",
     "SWFError",
@@ -248,6 +261,72 @@ class ValidationError(SWFError, ValueError):
         self.argument = argument
         self.limit = limit
         super().__init__(message)
+
+
+class PayloadError(SWFError):
+    """A workflow's value could not become a payload, or a payload could not become a value again."""
+
+
+class PayloadEncodeError(PayloadError, TypeError):
+    """A value (or a part of it) is of a type the data converter cannot encode.
+
+    Attributes:
+        path: Where the value sits inside what was encoded, e.g. ``"args[1].items[3]"``.
+        value_type: The type that could not be encoded.
+    """
+
+    def __init__(self, message: str, *, path: str, value_type: type | None = None) -> None:
+        self.path = path
+        self.value_type = value_type
+        super().__init__(message)
+
+
+class PayloadDecodeError(PayloadError, ValueError):
+    """A payload does not fit the type hint it is decoded to, or its text is corrupt.
+
+    Attributes:
+        path: Where the misfit sits inside the payload, e.g. ``"result.items[3]"``.
+        hint: The type hint the payload was decoded to (``None`` when there was none).
+    """
+
+    def __init__(self, message: str, *, path: str, hint: Any = None) -> None:
+        self.path = path
+        self.hint = hint
+        super().__init__(message)
+
+
+class PayloadStoreError(PayloadError):
+    """The large-payload store could not keep or give back a payload. Never carries the payload itself.
+
+    Attributes:
+        key: The payload's key in the store, when the error concerns one.
+        code: The store's error code (S3's, e.g. ``"AccessDenied"``), when it gave one.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, code: str | None = None) -> None:
+        self.key = key
+        self.code = code
+        super().__init__(message)
+
+
+class PayloadBucketNotFoundError(PayloadStoreError):
+    """The S3 bucket the large-payload store writes to does not exist.
+
+    Attributes:
+        bucket: The bucket's name.
+    """
+
+    def __init__(self, message: str, *, bucket: str, key: str | None = None, code: str | None = None) -> None:
+        self.bucket = bucket
+        super().__init__(message, key=key, code=code)
+
+
+class PayloadNotFoundError(PayloadStoreError, KeyError):
+    """Nothing is stored under the key a payload reference names (a `KeyError`, as for a mapping)."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its message as if it were the key; this one is a sentence.
+        return str(self.args[0]) if self.args else ""
 
 
 _FAULTS: dict[str, type[ResponseError]] = {
