@@ -627,7 +627,7 @@ async def test_task_tokens_never_appear_in_full(console: Console, http: aiohttp.
 
 
 def test_task_token_members_are_cut_to_their_first_characters() -> None:
-    from aioswf.local.console.guard import TOKEN_PREFIX, redact_tokens
+    from aioswf.local.console.guard import TOKEN_PREFIX, json_response, redact_tokens
 
     token = "A" * 43
     data = {"events": [{"taskToken": token, "other": token}], "taskToken": "short"}
@@ -638,6 +638,12 @@ def test_task_token_members_are_cut_to_their_first_characters() -> None:
     assert data["events"][0]["taskToken"] == token, "the original is not modified"
     untouched = {"a": [1, {"b": "c"}]}
     assert redact_tokens(untouched) is untouched
+    answer = json_response({"tasks": [{"taskToken": token}], "note": 'a "taskToken" in text'})
+    assert answer.text is not None
+    assert json.loads(answer.text) == {
+        "tasks": [{"taskToken": "A" * TOKEN_PREFIX + "…"}],
+        "note": 'a "taskToken" in text',
+    }
 
 
 async def test_json_answers_escape_html(console: Console, http: aiohttp.ClientSession) -> None:

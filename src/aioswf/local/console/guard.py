@@ -87,7 +87,9 @@ def redact_tokens(value: Any) -> Any:
 
 def json_response(data: Any, status: int = 200) -> web.Response:
     """Return a JSON answer, tokens redacted and HTML's special characters escaped."""
-    text = json.dumps(redact_tokens(data), separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    if '"taskToken"' in text:  # walking every answer costs more than looking for the name once
+        text = json.dumps(redact_tokens(data), separators=(",", ":"), ensure_ascii=False)
     # Only possible inside JSON strings, where the escapes mean the same characters.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return web.Response(

@@ -189,9 +189,15 @@ class Reads:
                 {"domain": info["name"], "startTimeFilter": {"oldestDate": 0.0}},
             )
             info["openExecutions"] = counted["count"]
-            for key, operation in (("workflowTypes", "ListWorkflowTypes"), ("activityTypes", "ListActivityTypes")):
+            for key, operation in (
+                ("workflowTypes", "ListWorkflowTypes"),
+                ("activityTypes", "ListActivityTypes"),
+            ):
                 registered = await _all_pages(
-                    self._call, operation, {"domain": info["name"], "registrationStatus": "REGISTERED"}, "typeInfos"
+                    self._call,
+                    operation,
+                    {"domain": info["name"], "registrationStatus": "REGISTERED"},
+                    "typeInfos",
                 )
                 info[key] = len(registered)
         return {"domains": found}

@@ -16,7 +16,9 @@ __all__ = ["FAILED_STATES", "build_timeline"]
 Json = dict[str, Any]
 
 #: Closing states marked as failures (a cancellation is asked for, so it is not one).
-FAILED_STATES = frozenset({"failed", "timed_out", "terminated", "start_failed", "signal_failed", "cancel_failed"})
+FAILED_STATES = frozenset(
+    {"failed", "timed_out", "terminated", "start_failed", "signal_failed", "cancel_failed"}
+)
 
 _CLOSE_OF_RUN = {
     "WorkflowExecutionCompleted": "completed",

@@ -250,7 +250,7 @@ export class Timeline {
       if (px < LABEL_WIDTH || px > plotRight) continue;
       g.fillRect(px, AXIS_HEIGHT - 6, 1, 6);
       const text = this.mode === "events" ? `#${Math.round(v)}` : `+${fmtDuration(v - origin)}`;
-      g.fillText(text, px + 3, AXIS_HEIGHT / 2 - 2);
+      if (px + 3 + g.measureText(text).width <= width) g.fillText(text, px + 3, AXIS_HEIGHT / 2 - 2);
     }
   }
 

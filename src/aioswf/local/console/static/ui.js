@@ -170,12 +170,18 @@ export function openDialog({ title, intro, fields = [], submit, submitClass = "p
 
 // ---- polling ---------------------------------------------------------------------------------
 
-// Runs `tick` now and then every `seconds` until stopped; ticks never overlap.
+// Runs `tick` now and then every `seconds` until stopped; ticks never overlap, and a page in a
+// hidden tab does not tick (it catches up as soon as it is shown again).
 export function every(seconds, tick) {
   let timer = null;
   let stopped = false;
+  let missed = false;
   const loop = async () => {
     if (stopped) return;
+    if (document.hidden) {
+      missed = true;
+      return;
+    }
     try {
       await tick();
     } catch (error) {
@@ -183,9 +189,17 @@ export function every(seconds, tick) {
     }
     if (!stopped) timer = setTimeout(loop, seconds * 1000);
   };
+  const shown = () => {
+    if (!document.hidden && missed && !stopped) {
+      missed = false;
+      loop();
+    }
+  };
+  document.addEventListener("visibilitychange", shown);
   loop();
   return () => {
     stopped = true;
     clearTimeout(timer);
+    document.removeEventListener("visibilitychange", shown);
   };
 }
