@@ -726,3 +726,29 @@ async def test_kept_histories_follow_the_engine_and_stay_bounded(console: Consol
     big = await histories.get(s.domain, second["workflowId"], second["runId"])
     assert len(big.events) > 10
     assert len(histories._runs) == 1, "the run read last is kept, whatever its size; older ones go"
+
+
+async def test_the_merged_listing_copes_with_short_swf_pages(console: Console) -> None:
+    """SWF may answer fewer executions than asked for, with a token: pages still show each one once."""
+    from aioswf.local.console.listing import ExecutionQuery, list_executions
+
+    made = await populate(console)
+    engine = console.local.engine
+
+    async def short_pages(operation: str, params: Json) -> Json:
+        if operation.startswith("List"):
+            params = {**params, "maximumPageSize": max(1, params["maximumPageSize"] // 3)}
+        return await engine.call(operation, params)
+
+    for size in (1, 2, 3, 4, 7):
+        query = ExecutionQuery.from_params({"pageSize": str(size)})
+        seen: list[str] = []
+        cursor = None
+        while True:
+            page = await list_executions(short_pages, console.scenario.domain, query, cursor)
+            assert len(page["executions"]) == size or page["nextCursor"] is None
+            seen += [info["execution"]["workflowId"] for info in page["executions"]]
+            cursor = page["nextCursor"]
+            if cursor is None:
+                break
+        assert seen == sorted(made, reverse=True), size

@@ -141,6 +141,22 @@ async def test_a_running_executions_page_shows_new_events_as_they_happen(console
     ).to_be_visible()
 
 
+async def test_following_new_events_keeps_the_last_page_in_view(console: Console, page: Any) -> None:
+    s = console.scenario
+    ref = s.start()
+    await open_run(page, console, ref)
+    await page.locator("#page-size").select_option("50")
+    await page.check("#follow")
+    await s.decide(*[marker(f"m{i}") for i in range(60)])  # events 3 to 64
+    await expect(page.locator("#history-page")).to_have_text("page 2 of 2")
+    await expect(page.locator("#history tr.event").last).to_have_attribute("data-event-id", "64")
+    s.signal(ref, "one-more")
+    await expect(page.locator("#history tr.event").last).to_have_attribute("data-event-id", "66")
+    await page.click("#first-page")  # leaving the last page stops following
+    await expect(page.locator("#follow")).not_to_be_checked()
+    await expect(page.locator("#history tr.event").first).to_have_attribute("data-event-id", "1")
+
+
 async def test_signal_cancel_and_terminate_from_the_page_appear_in_the_history(
     console: Console, page: Any
 ) -> None:
