@@ -752,3 +752,68 @@ async def test_the_merged_listing_copes_with_short_swf_pages(console: Console) -
             if cursor is None:
                 break
         assert seen == sorted(made, reverse=True), size
+
+
+# -- on the server ---------------------------------------------------------------------------------------
+
+
+async def test_mounted_beside_swfs_protocol_the_console_takes_only_its_own_paths(
+    http: aiohttp.ClientSession,
+) -> None:
+    from aiohttp import web
+
+    from aioswf.local import LocalSWF
+    from aioswf.local.console import mount_console
+    from conftest import serve
+
+    async with LocalSWF() as local:
+
+        async def swf(request: web.Request) -> web.Response:
+            return web.json_response({"swf": True})
+
+        app = web.Application()
+        app.router.add_post("/", swf)
+        mount_console(app, local.engine)
+        runner, url = await serve(app)
+        try:
+            async with http.post(url + "/", json={}) as r:
+                assert await r.json() == {"swf": True}
+            async with http.get(url + "/") as r:
+                assert r.content_type == "text/html"
+            async with http.get(url + "/console/api/domains") as r:
+                assert await r.json() == {"domains": []}
+        finally:
+            await runner.cleanup()
+
+
+async def test_a_server_on_a_public_address_answers_any_host_name_and_says_it_is_open(
+    http: aiohttp.ClientSession,
+) -> None:
+    from aiohttp import web
+
+    from aioswf.local import LocalSWF
+    from aioswf.local.console import allowed_hosts_for, console_url, exposure_warning, mount_console
+    from conftest import serve
+
+    assert allowed_hosts_for("127.0.0.1") is not None
+    assert allowed_hosts_for("localhost") is not None
+    assert allowed_hosts_for("::1") is not None
+    assert allowed_hosts_for("0.0.0.0") is None
+    assert allowed_hosts_for("192.0.2.7") is None
+    assert exposure_warning("127.0.0.1") is None
+    assert exposure_warning("localhost") is None
+    warning = exposure_warning("0.0.0.0")
+    assert warning is not None
+    assert "no authentication" in warning
+    assert console_url("127.0.0.1", 8080) == "http://127.0.0.1:8080/"
+    assert console_url("0.0.0.0", 8080) == "http://127.0.0.1:8080/"
+    assert console_url("::1", 8080) == "http://[::1]:8080/"
+    async with LocalSWF() as local:
+        app = web.Application()
+        mount_console(app, local.engine, host="0.0.0.0")
+        runner, url = await serve(app)
+        try:
+            async with http.get(url + "/console/api/domains", headers={"Host": "devbox.lan:8080"}) as r:
+                assert r.status == 200
+        finally:
+            await runner.cleanup()
