@@ -30,7 +30,7 @@ function renderDomains(root) {
       h(
         "table",
         { id: "domains" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Domain"), h("th", {}, "Status"), h("th", {}, "Description"), h("th", { class: "num" }, "Retention (days)"), h("th", { class: "num" }, "Open executions"))),
+        h("thead", {}, h("tr", {}, h("th", {}, "Domain"), h("th", {}, "Status"), h("th", {}, "Description"), h("th", {}, "Types registered"), h("th", { class: "num" }, "Retention (days)"), h("th", { class: "num" }, "Open executions"))),
         h(
           "tbody",
           {},
@@ -41,6 +41,7 @@ function renderDomains(root) {
               h("td", {}, h("a", { href: "#" + domainPath(d.name) }, d.name)),
               h("td", {}, badge(d.status)),
               h("td", {}, d.description || ""),
+              h("td", {}, `${fmtCount(d.workflowTypes)} workflow, ${fmtCount(d.activityTypes)} activity`),
               h("td", { class: "num" }, d.retention),
               h("td", { class: "num" }, fmtCount(d.openExecutions)),
             ),

@@ -241,7 +241,8 @@ export class Timeline {
     g.lineTo(width, AXIS_HEIGHT - 0.5);
     g.stroke();
     const [from, to] = this.view;
-    const step = niceStep(to - from, this.plotWidth() / 110);
+    const raw = niceStep(to - from, this.plotWidth() / 110);
+    const step = this.mode === "events" ? Math.max(1, Math.round(raw)) : raw;
     const origin = this.mode === "events" ? 0 : this.data.start ?? 0;
     g.fillStyle = "#667085";
     g.fillText(this.mode === "events" ? "event #" : "since start", 8, AXIS_HEIGHT / 2);
