@@ -12,6 +12,7 @@ import shutil
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import attrs
 import pytest
 from aiohttp import web
@@ -83,6 +84,13 @@ def _browser_missing() -> str | None:
     if not shutil.which(CHROMIUM):
         return f"no chromium at {CHROMIUM}"
     return None
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP client for the console's JSON endpoints."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture(scope="session")
