@@ -180,7 +180,7 @@ class Reads:
             found += await _all_pages(
                 self._call, "ListDomains", {"registrationStatus": status}, "domainInfos"
             )
-        found.sort(key=lambda info: info["name"])
+        found = sorted(({**info} for info in found), key=lambda info: info["name"])
         for info in found:
             described = await self._call("DescribeDomain", {"name": info["name"]})
             info["retention"] = described["configuration"]["workflowExecutionRetentionPeriodInDays"]
