@@ -13,49 +13,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-import attrs
 import pytest
-from aiohttp import web
+from console_harness import CHROMIUM, CHROMIUM_ARGS, NETWORK_MESSAGES, REFRESH, Console, serve
 from console_scenario import Scenario
 
 from aioswf.local import LocalSWF, ManualClock
 from aioswf.local.console import create_console_app, engine_events
-
-CHROMIUM = os.environ.get("AIOSWF_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
-REFRESH = 0.2
-_NETWORK_MESSAGES = ("Failed to load resource", "Access to fetch at", "Framing ")
-
-
-@attrs.define
-class Console:
-    """A running console and the server it shows."""
-
-    local: LocalSWF
-    url: str
-    scenario: Scenario
-
-    def page_url(self, fragment: str = "/") -> str:
-        """The console's URL for a page (its fragment route)."""
-        return f"{self.url}/#{fragment}"
-
-
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    """Serve ``app`` on a free port of 127.0.0.1; return the runner and its base URL."""
-    runner = web.AppRunner(app, shutdown_timeout=1.0)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    return runner, f"http://{host}:{port}"
 
 
 @pytest.fixture
@@ -126,7 +89,7 @@ async def page(browser: Any) -> AsyncIterator[Any]:
     tab.on("pageerror", lambda error: errors.append(f"page error: {error}"))
 
     def logged(message: Any) -> None:
-        if message.type == "error" and not message.text.startswith(_NETWORK_MESSAGES):
+        if message.type == "error" and not message.text.startswith(NETWORK_MESSAGES):
             errors.append(f"console.{message.type}: {message.text}")
 
     tab.on("console", logged)

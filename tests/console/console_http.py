@@ -6,10 +6,10 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+from console_harness import Console
 from yarl import URL
 
 from aioswf.local.console import ACTION_HEADER
-from conftest import Console
 
 Json = dict[str, Any]
 ACTION = {ACTION_HEADER: "1"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
+from console_harness import Console
 from console_http import ACTION, Json, api_url, get, history_types, post, run_path
 from console_scenario import child, complete, continue_as_new, marker, schedule, timer
 
 from aioswf.local.console import ACTION_HEADER
-from conftest import Console
 
 # -- one execution -------------------------------------------------------------------------------------
 

@@ -14,10 +14,9 @@ from urllib.parse import quote
 
 import pytest
 from aiohttp import web
+from console_harness import Console, serve
 from console_scenario import child, complete, continue_as_new, marker, schedule, timer
 from playwright.async_api import expect
-
-from conftest import Console, serve
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import aiohttp
+from console_harness import Console
 from console_http import ACTION, api_url, run_path
 from console_scenario import schedule
-
-from conftest import Console
 
 # -- what the console keeps to itself ---------------------------------------------------------------
 
@@ -122,10 +121,10 @@ async def test_mounted_beside_swfs_protocol_the_console_takes_only_its_own_paths
     http: aiohttp.ClientSession,
 ) -> None:
     from aiohttp import web
+    from console_harness import serve
 
     from aioswf.local import LocalSWF
     from aioswf.local.console import mount_console
-    from conftest import serve
 
     async with LocalSWF() as local:
 
@@ -151,10 +150,10 @@ async def test_a_server_on_a_public_address_answers_any_host_name_and_says_it_is
     http: aiohttp.ClientSession,
 ) -> None:
     from aiohttp import web
+    from console_harness import serve
 
     from aioswf.local import LocalSWF
     from aioswf.local.console import allowed_hosts_for, console_url, exposure_warning, mount_console
-    from conftest import serve
 
     assert allowed_hosts_for("127.0.0.1") is not None
     assert allowed_hosts_for("localhost") is not None

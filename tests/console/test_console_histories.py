@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from console_harness import Console
 from console_scenario import marker
-
-from conftest import Console
 
 # -- reading histories ------------------------------------------------------------------------------------
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
+from console_harness import Console
 from console_http import Json, get, listing, populate, start_of
 from console_scenario import continue_as_new
-
-from conftest import Console
 
 # -- domains and types ------------------------------------------------------------------------------
 
