@@ -21,8 +21,11 @@ SWFError
 │   ├── TooManyTagsError                TooManyTagsFault
 │   ├── InvalidRequestError             ValidationException and other 4xx the service model does not name
 │   ├── ThrottlingError                 ThrottlingException, RequestLimitExceeded, ...
-│   ├── InvalidCredentialsError         bad, expired or missing keys; access denied
+│   ├── InvalidCredentialsError (CredentialsError)   keys refused: invalid signature, unknown or
+│   │                                   expired token, access denied
 │   └── ServiceUnavailableError         HTTP 5xx after botocore's retries
+├── CredentialsError                    no usable AWS credentials: none found, incomplete, a missing
+│                                       profile, a failed refresh (or, as above, refused by SWF)
 ├── TransportError                      the endpoint could not be reached or the connection dropped
 ├── PollTimeout                         a long poll ended with no task (normal, not a failure)
 ├── PaginationError                     a listing's nextPageToken repeated
@@ -40,19 +43,26 @@ SWFError
 ```
 
 `map_client_error` is the only function that turns a `botocore.exceptions.ClientError` from SWF into one of
-these; `Connection.call` applies it and raises the result `from` the original error. (S3's errors, met only
-by the large-payload store, are mapped beside that store in `aioswf.flow.payloads`.)
+these, and `map_credentials_error` the only one for botocore's client-side credential errors
+(``NoCredentialsError``, ``PartialCredentialsError``, ``ProfileNotFound``, a failed credential refresh); the
+caller raises the result `from` the original error. ``except CredentialsError`` catches missing and refused
+credentials alike. (S3's errors, met only by the large-payload store, are mapped beside that store in
+`aioswf.flow.payloads`.)
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import botocore.exceptions
+
 __all__ = [
+    "BOTOCORE_CREDENTIAL_ERRORS",
     "ActivityTypeDoesNotExist",
     "ActorStateError",
     "AlreadyExistsError",
     "ConnectionStateError",
+    "CredentialsError",
     "DefaultUndefinedError",
     "DoesNotExistError",
     "DomainAlreadyExistsError",
@@ -86,11 +96,32 @@ __all__ = [
     "WorkflowExecutionDoesNotExist",
     "WorkflowTypeDoesNotExist",
     "map_client_error",
+    "map_credentials_error",
 ]
 
 
 class SWFError(Exception):
     """Base class of every error aioswf raises."""
+
+
+class CredentialsError(SWFError):
+    """No usable AWS credentials: none were found, they are incomplete, or SWF refused them.
+
+    Raised when a `aioswf.Connection` opens without credentials (against an endpoint that is not a
+    loopback one), for a named profile that does not exist, for half a key pair, and, as its subclass
+    `InvalidCredentialsError`, when SWF refuses a request's signature or token.
+
+    Args:
+        message: What is wrong and how to fix it.
+        problem: What is wrong, without the advice (default: the message).
+
+    Attributes:
+        problem: What is wrong, without the advice: for programs that give their own.
+    """
+
+    def __init__(self, message: str, *, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
 
 
 class ResponseError(SWFError):
@@ -207,8 +238,8 @@ class ThrottlingError(ResponseError):
     """The service throttled the request; retry later with backoff."""
 
 
-class InvalidCredentialsError(ResponseError):
-    """The credentials are missing, invalid or expired, or do not allow the operation."""
+class InvalidCredentialsError(ResponseError, CredentialsError):
+    """SWF refused the credentials: an invalid signature or key, an expired token, or access denied."""
 
 
 class ServiceUnavailableError(ResponseError):
@@ -463,3 +494,41 @@ def map_client_error(error: Any, operation: str) -> ResponseError:
     else:
         cls = ResponseError
     return cls(operation, code, message, status=status if isinstance(status, int) else None)
+
+
+# botocore's client-side credential errors, most specific first, with what to say about each.
+_CREDENTIAL_ERRORS: tuple[tuple[type[Exception], str], ...] = (
+    (botocore.exceptions.PartialCredentialsError, "incomplete AWS credentials"),
+    (botocore.exceptions.ProfileNotFound, "AWS profile not found"),
+    (botocore.exceptions.NoCredentialsError, "no AWS credentials found"),
+    (botocore.exceptions.SSOError, "the AWS SSO session is missing or expired"),
+    (botocore.exceptions.CredentialRetrievalError, "AWS credentials could not be retrieved"),
+    (botocore.exceptions.TokenRetrievalError, "an AWS login token could not be retrieved"),
+    (botocore.exceptions.RefreshWithMFAUnsupportedError, "AWS credentials need an MFA code to refresh"),
+)
+
+#: botocore's client-side credential errors, for an ``except`` clause whose handler calls
+#: `map_credentials_error`.
+BOTOCORE_CREDENTIAL_ERRORS: tuple[type[Exception], ...] = tuple(cls for cls, _ in _CREDENTIAL_ERRORS)
+
+_CREDENTIAL_FIX = (
+    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, name an AWS profile (AWS_PROFILE), write ~/.swf, "
+    "or pass aws_access_key_id= and aws_secret_access_key= to Connection"
+)
+
+
+def map_credentials_error(error: BaseException) -> CredentialsError:
+    """Turns one of botocore's client-side credential errors into a `CredentialsError`.
+
+    botocore's messages name the missing variable or profile, never a secret, so they are kept.
+
+    Args:
+        error: One of `BOTOCORE_CREDENTIAL_ERRORS` (``NoCredentialsError``, ``PartialCredentialsError``,
+            ``ProfileNotFound``, ``CredentialRetrievalError``, ...).
+
+    Returns:
+        The `CredentialsError`, never raised here: the caller raises it ``from`` `error`.
+    """
+    what = next((text for cls, text in _CREDENTIAL_ERRORS if isinstance(error, cls)), "AWS credentials error")
+    problem = f"{what} ({error})"
+    return CredentialsError(f"{problem}: {_CREDENTIAL_FIX}", problem=problem)
