@@ -168,6 +168,7 @@ async def test_a_server_on_a_public_address_answers_any_host_name_and_says_it_is
     assert console_url("127.0.0.1", 8080) == "http://127.0.0.1:8080/"
     assert console_url("0.0.0.0", 8080) == "http://127.0.0.1:8080/"
     assert console_url("::1", 8080) == "http://[::1]:8080/"
+    assert console_url("::", 8080) == "http://[::1]:8080/"
     async with LocalSWF() as local:
         app = web.Application()
         mount_console(app, local.engine, host="0.0.0.0")

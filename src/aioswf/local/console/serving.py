@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["allowed_hosts_for", "console_url", "exposure_warning", "is_loopback", "mount_console"]
 
-_ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})
-
 
 def is_loopback(host: str) -> bool:
     """Tell whether ``host`` (an address or ``localhost``) is reachable from this machine only."""
@@ -65,10 +63,14 @@ def mount_console(
 
 
 def console_url(host: str, port: int) -> str:
-    """Return the console's URL for a server listening on ``host:port`` (all interfaces: loopback's)."""
-    if host in _ALL_INTERFACES:
+    """Return the console's URL for a server listening on ``host:port`` (a wildcard address is reached at
+    its loopback one, as the ``aioswf local`` command prints the SWF endpoint).
+    """
+    if host in ("", "0.0.0.0"):
         host = "127.0.0.1"
-    elif ":" in host and not host.startswith("["):
+    elif host == "::":
+        host = "::1"
+    if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"http://{host}:{port}/"
 
