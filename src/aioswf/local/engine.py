@@ -123,4 +123,3 @@ class Engine(State):
         if after >= len(execution.events):
             return []
         return list(execution.events[max(after, 0) :])
-
