@@ -55,15 +55,21 @@ def _to_decisions(value: Iterable[Decision | Mapping[str, Any]] | None) -> tuple
 
 @attrs.frozen
 class DecisionResult:
-    """What a decision handler may return when it has an execution context to record with its decisions.
+    """What a decision handler may return when it has more than decisions to send.
 
     Args:
         decisions: The decisions (`Decision` objects from `aioswf.models.decision`, or SWF's dicts).
         execution_context: Free text SWF keeps with the execution (at most 32,768 characters).
+        task_list: The task list of the execution's next decision tasks (SWF's ``taskList`` of
+            ``RespondDecisionTaskCompleted``), e.g. a worker's own list for a cached, incremental decider.
+        task_list_schedule_to_start_timeout: Seconds a decision task may wait on ``task_list`` before
+            SWF times it out and goes back to the execution's own task list.
     """
 
     decisions: tuple[Decision, ...] = attrs.field(default=(), converter=_to_decisions)
     execution_context: str | None = None
+    task_list: str | None = None
+    task_list_schedule_to_start_timeout: int | str | None = None
 
 
 #: What a decision handler returns: decisions (possibly none), or a `DecisionResult`.
@@ -96,6 +102,9 @@ class Decider(Actor[DecisionTask]):
         backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
         finish_polls: On stop, let the poll in flight return within the grace period.
         grace: Seconds in-flight tasks get to finish when it stops without being told how long.
+        start_at_previous_started_event: Poll with ``startAtPreviousStartedEvent``: a task's history then
+            starts at the previous decision task's ``DecisionTaskStarted`` event (the events a decider that
+            kept the execution's state has not seen), instead of at the execution's first event.
 
     Raises:
         ValidationError: When an argument breaks SWF's limits.
@@ -115,6 +124,7 @@ class Decider(Actor[DecisionTask]):
         backoff: Backoff | None = None,
         finish_polls: bool = False,
         grace: float = DEFAULT_GRACE,
+        start_at_previous_started_event: bool = False,
     ) -> None:
         super().__init__(
             domain,
@@ -136,6 +146,7 @@ class Decider(Actor[DecisionTask]):
         self.handler = handler
         self.page_size = validation.check_page_size(page_size)
         self.on_error = validation.check_choice(on_error, "on_error", ("timeout", "fail_execution"))
+        self.start_at_previous_started_event = bool(start_at_previous_started_event)
         self._threads: anyio.CapacityLimiter | None = None
 
     async def poll(
@@ -157,12 +168,16 @@ class Decider(Actor[DecisionTask]):
                 the task is left to its start-to-close timeout (logged), and the error raised.
         """
         task_list = validation.check_name(task_list or self.task_list, "task_list")
+        extra: dict[str, Any] = {}
+        if self.start_at_previous_started_event:
+            extra["startAtPreviousStartedEvent"] = True
         pages = self.connection.paginate(
             "PollForDecisionTask",
             page_size=validation.check_page_size(page_size) or self.page_size,
             domain=self.domain_name,
             taskList={"name": task_list},
             identity=validation.check_identity(identity, "identity") or self.identity,
+            **extra,
         )
         first = await pages.__anext__()
         if not first.get("taskToken"):
@@ -225,7 +240,12 @@ class Decider(Actor[DecisionTask]):
         await self.connection.call("RespondDecisionTaskCompleted", **params)
 
     def _completion(
-        self, task_token: str, decisions: tuple[Decision, ...], execution_context: str | None
+        self,
+        task_token: str,
+        decisions: tuple[Decision, ...],
+        execution_context: str | None,
+        task_list: str | None = None,
+        task_list_schedule_to_start_timeout: int | str | None = None,
     ) -> dict[str, Any]:
         params: dict[str, Any] = {
             "taskToken": validation.check_task_token(task_token, "task_token"),
@@ -233,6 +253,13 @@ class Decider(Actor[DecisionTask]):
         }
         if execution_context is not None:
             params["executionContext"] = execution_context
+        if task_list is not None:
+            params["taskList"] = {"name": validation.check_name(task_list, "task_list")}
+            timeout = validation.check_timeout(
+                task_list_schedule_to_start_timeout, "task_list_schedule_to_start_timeout"
+            )
+            if timeout is not None:
+                params["taskListScheduleToStartTimeout"] = timeout
         return params
 
     async def decide(self, task: DecisionTask) -> Decisions:
@@ -302,7 +329,13 @@ class Decider(Actor[DecisionTask]):
             return
         try:
             if isinstance(result, DecisionResult):
-                params = self._completion(task.task_token, result.decisions, result.execution_context)
+                params = self._completion(
+                    task.task_token,
+                    result.decisions,
+                    result.execution_context,
+                    result.task_list,
+                    result.task_list_schedule_to_start_timeout,
+                )
             else:
                 params = self._completion(task.task_token, _to_decisions(result), None)
         except ValidationError as error:
