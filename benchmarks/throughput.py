@@ -377,10 +377,7 @@ def run_one(args: argparse.Namespace) -> None:
 
     chosen = {"threads": client_threads, "raw": client_raw, "aioswf": client_aioswf}[args.client]
     call_args = (args.url, args.domain, args.warmup, args.count, args.activity_delay)
-    if asyncio.iscoroutinefunction(chosen):
-        result = asyncio.run(chosen(*call_args))
-    else:
-        result = chosen(*call_args)
+    result = asyncio.run(chosen(*call_args)) if asyncio.iscoroutinefunction(chosen) else chosen(*call_args)
     print(json.dumps(result))
 
 
@@ -426,8 +423,10 @@ def render(results: dict[str, list[dict[str, float]]], count: int) -> str:
     for name, runs in results.items():
         rates = [count / r["elapsed"] for r in runs]
         cpus = [1000 * r["cpu"] / (count * ACTIVITIES) for r in runs]
-        rate_ratio = [(count / r["elapsed"]) / (count / b["elapsed"]) for r, b in zip(runs, base)]
-        cpu_ratio = [r["cpu"] / b["cpu"] for r, b in zip(runs, base)]
+        rate_ratio = [
+            (count / r["elapsed"]) / (count / b["elapsed"]) for r, b in zip(runs, base, strict=True)
+        ]
+        cpu_ratio = [r["cpu"] / b["cpu"] for r, b in zip(runs, base, strict=True)]
         rows.append(
             [VARIANTS[name][0], spread(rates, 1), spread(rate_ratio), spread(cpus), spread(cpu_ratio)]
         )
