@@ -10,8 +10,9 @@ signature) from the same pieces of the aiobotocore client:
 * the client's HTTP session (aiohttp, its pool, proxies, TLS settings and timeouts);
 * the client's event handlers at the points users and tools rely on: ``before-parameter-build``,
   ``before-call`` (a handler's response, such as the Stubber's, short-circuits the request),
-  ``before-send``, ``needs-retry`` (which is where botocore's standard, adaptive and legacy retry modes
-  live, with their max attempts and quota) and ``after-call``;
+  ``before-send``, ``needs-retry`` (where botocore's standard, adaptive and legacy retry modes live, with
+  their max attempts and retry quota: emitted for every failed attempt, and for every attempt in adaptive
+  mode, whose pacing learns from successes too) and ``after-call`` (which gives retry quota back);
 * errors raised as the client's own modelled `ClientError` classes, which `Connection.call` maps through
   the one error map in `aioswf.exceptions`.
 
@@ -105,6 +106,10 @@ class LeanTransport:
         self._signer = SigV4Signer(region, signing_name)
         agent = getattr(config, "user_agent", None)
         self._user_agent = str(agent) if agent else _default_user_agent()
+        retries = getattr(config, "retries", None) or {}
+        # botocore's adaptive mode paces requests by every response, successes included; the standard and
+        # legacy modes only act on failed attempts, so successes skip the needs-retry event there.
+        self._every_response_to_retry = retries.get("mode") == "adaptive"
         self._specs: dict[str, OperationSpec] = {}
         self._service_id = self._service_model.service_id.hyphenize()
 
@@ -203,6 +208,13 @@ class LeanTransport:
                 response = (http_response, self._parse(spec, http_response, content))
             except Exception as error:  # what botocore's endpoint catches, for its retry handlers to judge
                 exception = error
+            if (
+                exception is None
+                and response is not None
+                and response[0].status_code < 300
+                and not self._every_response_to_retry
+            ):
+                break
             retry = await events.emit(
                 needs_retry,
                 response=response,
