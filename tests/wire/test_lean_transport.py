@@ -232,3 +232,12 @@ async def test_the_lean_path_leaves_the_aiobotocore_client_available(server: Scr
         response = await conn.client.describe_domain(name="d")
     assert response["domainInfo"]["name"] == "d"
     assert [r.operation for r in server.received] == ["DescribeDomain"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_unsigned_requests_carry_no_signature(server: ScriptedSWF, path: str) -> None:
+    import botocore
+
+    async with connect(server, path, config=AioConfig(signature_version=botocore.UNSIGNED)) as conn:
+        await conn.call("DescribeDomain", name="d")
+    assert "Authorization" not in server.received[0].headers

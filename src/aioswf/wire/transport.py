@@ -102,7 +102,7 @@ class LeanTransport:
             raise LeanTransportUnavailable(f"the aiobotocore client has changed: {error}") from error
         self._url = endpoint_url if urlsplit(endpoint_url).path else endpoint_url.rstrip("/") + "/"
         self._host = _host_header(endpoint_url)
-        self._signed = str(signature_version).lower() not in ("unsigned", "botocore.unsigned")
+        self._signed = signature_version is not botocore.UNSIGNED
         self._signer = SigV4Signer(region, signing_name)
         agent = getattr(config, "user_agent", None)
         self._user_agent = str(agent) if agent else _default_user_agent()
