@@ -14,7 +14,7 @@ import attrs
 from aioswf import constants, validation
 from aioswf.exceptions import ValidationError
 from aioswf.models import _fields as fields
-from aioswf.models.base import BaseModel, to_datetime
+from aioswf.models.base import BaseModel, to_datetime, trusted
 from aioswf.models.domain import Domain
 from aioswf.models.registered import RegisteredType
 
@@ -195,8 +195,10 @@ def workflow_type_from_api(
         "connection": connection,
         "raw": response,
     }
+    # Built from SWF's answer: no validators (see `trusted`).
     if config is None:
-        return WorkflowType(
+        return trusted(
+            WorkflowType,
             domain,
             wtype["name"],
             wtype["version"],
@@ -205,7 +207,8 @@ def workflow_type_from_api(
             decision_tasks_timeout=None,
             **common,
         )
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         wtype["name"],
         wtype["version"],
@@ -252,7 +255,8 @@ _CLOSE_EVENTS = {
 def _type_from_execution(domain: Domain, wtype: Mapping[str, Any] | None) -> WorkflowType | None:
     if not wtype:
         return None
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         wtype["name"],
         wtype["version"],
@@ -571,7 +575,9 @@ def execution_from_api(
     config = response.get("executionConfiguration") or {}
     parent = info.get("parent")
     counts = response.get("openCounts")
-    return WorkflowExecution(
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        WorkflowExecution,
         domain,
         info["execution"]["workflowId"],
         info["execution"]["runId"],
