@@ -47,6 +47,7 @@ __all__ = [
     "TimerEvent",
     "UnknownEvent",
     "WorkflowExecutionEvent",
+    "check_raw_event",
     "event_attributes_key",
     "snake_case",
 ]
@@ -557,6 +558,29 @@ EVENT_TYPES: Mapping[str, tuple[type[Event], str, frozenset[str]]] = {
 }
 
 
+def check_raw_event(raw_event: Any) -> int:
+    """Checks that a raw event is a mapping with an id, a type and a timestamp.
+
+    Args:
+        raw_event: One of SWF's raw history events.
+
+    Returns:
+        Its id.
+
+    Raises:
+        ValueError: When it is not a mapping, lacks one of the three, or its id is not a number.
+    """
+    if not isinstance(raw_event, Mapping):
+        raise ValueError(f"a raw event must be a mapping, not {type(raw_event).__name__}")
+    if "eventId" not in raw_event or "eventType" not in raw_event or "eventTimestamp" not in raw_event:
+        missing = [key for key in ("eventId", "eventType", "eventTimestamp") if key not in raw_event]
+        raise ValueError(f"raw event lacks {', '.join(missing)}: {raw_event!r:.200}")
+    try:
+        return int(raw_event["eventId"])
+    except (TypeError, ValueError):
+        raise ValueError(f"invalid eventId: {raw_event['eventId']!r}") from None
+
+
 # A function with a class's name: the seed's callers write EventFactory(raw_event) and get an Event.
 def EventFactory(raw_event: Mapping[str, Any]) -> Event:
     """Builds the `Event` of the right family from one of SWF's raw history events.
@@ -572,16 +596,8 @@ def EventFactory(raw_event: Mapping[str, Any]) -> Event:
     Raises:
         ValueError: When the raw event lacks its id, type or timestamp, or one of them is malformed.
     """
-    if not isinstance(raw_event, Mapping):
-        raise ValueError(f"a raw event must be a mapping, not {type(raw_event).__name__}")
-    missing = [key for key in ("eventId", "eventType", "eventTimestamp") if key not in raw_event]
-    if missing:
-        raise ValueError(f"raw event lacks {', '.join(missing)}: {raw_event!r:.200}")
+    event_id = check_raw_event(raw_event)
     name = str(raw_event["eventType"])
-    try:
-        event_id = int(raw_event["eventId"])
-    except (TypeError, ValueError):
-        raise ValueError(f"invalid eventId: {raw_event['eventId']!r}") from None
     attributes = raw_event.get(event_attributes_key(name))
     if attributes is None:
         found = [value for key, value in raw_event.items() if key.endswith("EventAttributes")]
