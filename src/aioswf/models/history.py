@@ -15,6 +15,7 @@ event are kept in `CompiledHistory.unresolved` instead of being guessed at.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -777,7 +778,7 @@ def _compile_raw(raw_events: Sequence[Mapping[str, Any]]) -> CompiledHistory:
     # generation (only unresolved events are kept).
     ids = [_raw_id(raw) for raw in raw_events]
     ordered: Iterable[Mapping[str, Any]] = raw_events
-    if any(later < earlier for earlier, later in zip(ids, ids[1:])):
+    if any(later < earlier for earlier, later in itertools.pairwise(ids)):
         ordered = sorted(raw_events, key=_raw_id)
     compiler = _Compiler()
     feed = compiler.feed
