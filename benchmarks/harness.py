@@ -90,6 +90,12 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
 def _wait_for_http(url: str, process: subprocess.Popen[bytes], what: str) -> None:
     deadline = time.monotonic() + 30
     while True:

@@ -27,15 +27,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import os
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from harness import HERE, cpu_seconds, local_server, report, run_client, spread, table, use_test_keys
+from harness import (
+    HERE,
+    cpu_seconds,
+    free_port,
+    local_server,
+    peak_rss_mb,
+    process,
+    report,
+    run_client,
+    spread,
+    table,
+    use_test_keys,
+)
 
 ACTIVITIES = 3
 POLLERS = 20
@@ -205,7 +219,7 @@ def client_threads(url: str, domain: str, warmup: int, count: int, activity_dela
     batch(warmup, count)
     elapsed, used = time.perf_counter() - began, cpu_seconds() - cpu
     stop.set()
-    return {"elapsed": elapsed, "cpu": used}
+    return {"elapsed": elapsed, "cpu": used, "rss_mb": peak_rss_mb()}
 
 
 async def client_raw(
@@ -288,7 +302,7 @@ async def client_raw(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-    return {"elapsed": elapsed, "cpu": used}
+    return {"elapsed": elapsed, "cpu": used, "rss_mb": peak_rss_mb()}
 
 
 async def client_aioswf(
@@ -368,7 +382,7 @@ async def client_aioswf(
         elapsed, used = time.perf_counter() - began, cpu_seconds() - cpu
         assert conn.request_path == os.environ.get("AIOSWF_REQUEST_PATH", conn.request_path)
         await asyncio.gather(*(actor.stop(grace=0) for actor in actors))
-    return {"elapsed": elapsed, "cpu": used}
+    return {"elapsed": elapsed, "cpu": used, "rss_mb": peak_rss_mb()}
 
 
 def run_one(args: argparse.Namespace) -> None:
@@ -395,14 +409,24 @@ def variant_env(name: str) -> dict[str, str] | None:
 
 
 def measure(
-    names: list[str], rounds: int, count: int, warmup: int, activity_delay: float = 0.0
+    names: list[str],
+    rounds: int,
+    count: int,
+    warmup: int,
+    activity_delay: float = 0.0,
+    proxy_delay: float = 0.0,
+    extra_env: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, list[dict[str, float]]]:
-    """Runs the variants `rounds` times each, alternating, on one server; returns their measures."""
+    """Runs the variants `rounds` times each, alternating, on one server; returns their measures.
+
+    With `proxy_delay`, the clients talk to the server through `latency_proxy.py`, which holds every
+    request that long before forwarding it.
+    """
     runnable = [name for name in names if variant_env(name) is not None]
     results: dict[str, list[dict[str, float]]] = {name: [] for name in runnable}
     script = HERE / "throughput.py"
-    with local_server() as url:
-        domain = setup(url)
+    with local_server() as server_url, latency_proxy(server_url, proxy_delay) as url:
+        domain = setup(server_url)
         for round_index in range(rounds):
             shift = round_index % len(runnable)
             order = runnable[shift:] + runnable[:shift]
@@ -412,8 +436,21 @@ def measure(
                 mode = VARIANTS[name][1]
                 argv = ["--client", mode, "--url", url, "--domain", domain, "--count", str(count)]
                 argv += ["--warmup", str(warmup), "--activity-delay", str(activity_delay)]
-                results[name].append(run_client(script, argv, env=variant_env(name)))
+                env = {**(variant_env(name) or {}), **(extra_env or {}).get(name, {})}
+                results[name].append(run_client(script, argv, env=env))
     return results
+
+
+@contextlib.contextmanager
+def latency_proxy(upstream: str, delay: float) -> Iterator[str]:
+    """`upstream` itself without a delay; else a proxy process in front of it adding `delay` per request."""
+    if not delay:
+        yield upstream
+        return
+    port = free_port()
+    command = [sys.executable, str(HERE / "latency_proxy.py"), "--port", str(port), "--upstream", upstream]
+    with process([*command, "--delay", str(delay)], f"http://127.0.0.1:{port}", "the latency proxy") as url:
+        yield url
 
 
 def render(results: dict[str, list[dict[str, float]]], count: int) -> str:
