@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 #: In the order of issue 10's goals, then the local server's own benchmarks.
 BENCHMARKS = (
     "throughput",
+    "request_path",
     "latency",
     "overhead",
     "history_scaling",
