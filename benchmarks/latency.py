@@ -1,6 +1,6 @@
 """Goal 2: throughput, client CPU and memory when every request crosses a network and activities wait on I/O.
 
-A proxy process adds 20 ms to every request (a real network's round trip to AWS) in front of the local
+A TCP proxy process (`latency_proxy.py`) adds 20 ms to every request (a real network's round trip to AWS) in front of the local
 SWF server, and every activity awaits I/O for 200 ms. The workload is throughput.py's 3-activity workflow.
 One aioswf process with 200 concurrent activity slots (20 `ActivityWorker` of 10 slots, 20 `Decider`, one
 event loop, the lean path) runs against boto3 with 20 + 20 poller threads (the seed's design; a thread
