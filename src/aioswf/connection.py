@@ -19,20 +19,28 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import botocore
 import botocore.exceptions
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore import xform_name
 
 from aioswf import wire
-from aioswf.credentials import resolve_credentials
+from aioswf.credentials import (
+    LOOPBACK_REGION,
+    is_loopback_endpoint,
+    placeholder_credentials,
+    resolve_credentials,
+)
 from aioswf.exceptions import (
+    BOTOCORE_CREDENTIAL_ERRORS,
     ConnectionStateError,
     NoConnectionError,
     PaginationError,
     TransportError,
     ValidationError,
     map_client_error,
+    map_credentials_error,
 )
 
 if TYPE_CHECKING:
@@ -76,7 +84,9 @@ class Connection:
             domain = await DomainQuerySet().get("crawl")
 
     Credentials not given here are found as `aioswf.credentials` describes. The endpoint, when not given,
-    comes from ``AWS_ENDPOINT_URL_SWF`` or ``AWS_ENDPOINT_URL``, else AWS's for the region.
+    comes from ``AWS_ENDPOINT_URL_SWF`` or ``AWS_ENDPOINT_URL``, else AWS's for the region. Against a
+    loopback endpoint (a local server) with no region or keys configured anywhere, a default region and
+    placeholder keys are used, said once at debug level; against any other endpoint nothing is made up.
 
     Args:
         region_name: The AWS region.
@@ -84,6 +94,8 @@ class Connection:
         aws_access_key_id: An access key id, overriding every other source.
         aws_secret_access_key: Its secret access key.
         aws_session_token: A session token, for temporary credentials.
+        profile_name: A profile of the AWS config files, as botocore's ``profile``; named here, it wins
+            over ``~/.swf`` and the environment's keys (default: ``AWS_PROFILE``, after those).
         config: An `aiobotocore.config.AioConfig` merged over aioswf's defaults (read timeout 70 s,
             standard-mode retries, a pool of 100 connections).
         max_pool_connections: Shortcut for the pool size; each concurrent long poll holds one connection.
@@ -102,6 +114,7 @@ class Connection:
         aws_access_key_id: str | None = None,
         aws_secret_access_key: str | None = None,
         aws_session_token: str | None = None,
+        profile_name: str | None = None,
         config: AioConfig | None = None,
         max_pool_connections: int | None = None,
         request_path: str | None = None,
@@ -109,6 +122,7 @@ class Connection:
         self._request_path = wire.resolve_request_path(request_path)
         self._lean: wire.LeanTransport | None = None
         self._region_name = region_name
+        self._profile_name = profile_name
         self._endpoint_url = (
             endpoint_url or os.environ.get("AWS_ENDPOINT_URL_SWF") or os.environ.get("AWS_ENDPOINT_URL")
         )
@@ -173,19 +187,18 @@ class Connection:
 
         Raises:
             ConnectionStateError: When the connection was opened before.
+            CredentialsError: When no credentials are found (for an endpoint that is not a loopback one),
+                only half a key pair is, or the named profile does not exist.
+            ValidationError: When no region is found (for an endpoint that is not a loopback one).
         """
         if self._state is not ConnectionState.UNOPENED:
             raise ConnectionStateError(
                 f"a Connection opens once; this one is {self._state.value}: create a new Connection"
             )
-        found = resolve_credentials()
-        key_id, secret, token = self._access_key_id, self._secret_access_key, self._session_token
-        if not (key_id and secret) and found.has_keys:
-            key_id, secret, token = found.access_key_id, found.secret_access_key, found.session_token
-        region = self._region_name or found.region_name
-        session = AioSession()
+        session = AioSession(profile=self._profile_name)
         stack = contextlib.AsyncExitStack()
         try:
+            region, key_id, secret, token = await self._resolve(session)
             self._client = await stack.enter_async_context(
                 session.create_client(
                     "swf",
@@ -204,12 +217,62 @@ class Connection:
                 argument="region_name",
                 limit="required",
             ) from None
+        except BOTOCORE_CREDENTIAL_ERRORS as error:
+            await stack.aclose()
+            raise map_credentials_error(error) from error
         if self._request_path == "lean":
             self._lean = wire.LeanTransport(self._client)
         self._exit_stack = stack
         self._state = ConnectionState.OPEN
         logger.debug("opened %r", self)
         return self
+
+    async def _resolve(self, session: AioSession) -> tuple[str | None, str | None, str | None, str | None]:
+        """The region and keys to create the client with: given, found, or loopback defaults.
+
+        Returns ``(region, key_id, secret, token)``; keys left ``None`` are botocore's to find (its chain
+        found some, checked here, so that missing keys fail now rather than at the first request).
+        """
+        key_id, secret, token = self._access_key_id, self._secret_access_key, self._session_token
+        region = self._region_name
+        if self._profile_name is None:
+            found = resolve_credentials()
+            if not (key_id and secret) and found.has_keys:
+                key_id, secret, token = found.access_key_id, found.secret_access_key, found.session_token
+            region = region or found.region_name
+        region = region or session.get_config_variable("region")
+        loopback = is_loopback_endpoint(self._endpoint_url)
+        missing_names: list[str] = []
+        defaulted: list[str] = []
+        if not region:
+            if not loopback:
+                # Said before credentials are looked for: the cheaper fix, and botocore needs it anyway.
+                raise botocore.exceptions.NoRegionError()
+            region = LOOPBACK_REGION
+            missing_names.append("region")
+            defaulted.append(f"region {LOOPBACK_REGION}")
+        unsigned = self._config.signature_version is botocore.UNSIGNED
+        if not (key_id or secret) and not unsigned:
+            if loopback:
+                # Off EC2 the instance metadata service can take seconds to time out; a local server
+                # needs no real keys.
+                session.get_component("credential_provider").remove("iam-role")
+            if await session.get_credentials() is None:
+                if not loopback:
+                    missing = botocore.exceptions.NoCredentialsError()
+                    raise map_credentials_error(missing) from missing
+                placeholder = placeholder_credentials()
+                key_id, secret = placeholder.access_key_id, placeholder.secret_access_key
+                missing_names.append("credentials")
+                defaulted.append("placeholder credentials")
+        if defaulted:
+            logger.debug(
+                "no %s configured for the loopback endpoint %s: using %s",
+                " or ".join(missing_names),
+                self._endpoint_url,
+                " and ".join(defaulted),
+            )
+        return region, key_id, secret, token
 
     async def close(self) -> None:
         """Closes the client and its HTTP connections. Closing twice is fine."""

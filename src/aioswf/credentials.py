@@ -14,18 +14,42 @@
 3. Keys set in the process with `set_aws_credentials`.
 
 When none of them gives keys, aiobotocore's own chain applies (profiles, SSO, instance and container
-roles). Keys given to `aioswf.Connection` directly win over all of these.
+roles). Keys given to `aioswf.Connection` directly win over all of these, and a profile named there
+(``profile_name=``) wins over the three sources above, as a named profile does in botocore.
+
+A loopback endpoint (``127.0.0.1`` and the rest of ``127.0.0.0/8``, ``localhost``, ``::1``) is a local
+server, such as ``aioswf local``, that checks no signature: when nothing above gives keys or a region,
+`aioswf.Connection` uses `placeholder_credentials` and `LOOPBACK_REGION` for it (saying so once, at debug
+level) and does not ask the instance metadata service, which can take seconds to time out off EC2.
+Against any other endpoint, AWS's included, nothing is made up: missing keys raise
+`aioswf.exceptions.CredentialsError` and a missing region a `aioswf.exceptions.ValidationError`.
 """
 
 from __future__ import annotations
 
 import configparser
+import ipaddress
 import os
+import urllib.parse
 from pathlib import Path
 
 import attrs
 
-__all__ = ["Credentials", "clear_aws_credentials", "resolve_credentials", "set_aws_credentials"]
+__all__ = [
+    "LOOPBACK_REGION",
+    "Credentials",
+    "clear_aws_credentials",
+    "is_loopback_endpoint",
+    "placeholder_credentials",
+    "resolve_credentials",
+    "set_aws_credentials",
+]
+
+#: The region used against a loopback endpoint when none is configured (a local server accepts any).
+LOOPBACK_REGION = "us-east-1"
+
+#: What the placeholder keys hold: plainly not AWS keys, so that a log or a server shows what they are.
+_PLACEHOLDER_KEY = "aioswf-loopback-placeholder"
 
 
 @attrs.frozen
@@ -119,3 +143,38 @@ def resolve_credentials(home: Path | None = None) -> Credentials:
         if source.has_keys:
             return attrs.evolve(source, region_name=source.region_name or region)
     return Credentials(region_name=region)
+
+
+def is_loopback_endpoint(endpoint_url: str | None) -> bool:
+    """Whether an endpoint is on this machine's loopback interface: a local server, not AWS.
+
+    Args:
+        endpoint_url: An endpoint such as ``http://127.0.0.1:8080`` (``None``: AWS's, so not loopback).
+
+    Returns:
+        ``True`` for ``localhost`` (and names under ``.localhost``), ``127.0.0.0/8`` and ``::1``.
+    """
+    if not endpoint_url:
+        return False
+    try:
+        host = urllib.parse.urlsplit(endpoint_url).hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    host = host.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def placeholder_credentials() -> Credentials:
+    """The keys a connection signs with against a loopback endpoint when no source gives any.
+
+    Returns:
+        Credentials that name themselves as placeholders; a local server accepts any signature, AWS none.
+    """
+    return Credentials(_PLACEHOLDER_KEY, _PLACEHOLDER_KEY, source="loopback placeholder")

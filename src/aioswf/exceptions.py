@@ -21,8 +21,11 @@ SWFError
 │   ├── TooManyTagsError                TooManyTagsFault
 │   ├── InvalidRequestError             ValidationException and other 4xx the service model does not name
 │   ├── ThrottlingError                 ThrottlingException, RequestLimitExceeded, ...
-│   ├── InvalidCredentialsError         bad, expired or missing keys; access denied
+│   ├── InvalidCredentialsError (CredentialsError)   keys refused: invalid signature, unknown or
+│   │                                   expired token, access denied
 │   └── ServiceUnavailableError         HTTP 5xx after botocore's retries
+├── CredentialsError                    no usable AWS credentials: none found, incomplete, a missing
+│                                       profile, a failed refresh (or, as above, refused by SWF)
 ├── TransportError                      the endpoint could not be reached or the connection dropped
 ├── PollTimeout                         a long poll ended with no task (normal, not a failure)
 ├── PaginationError                     a listing's nextPageToken repeated
@@ -30,22 +33,36 @@ SWFError
 ├── ConnectionStateError (RuntimeError) a Connection used before open, or reopened after close
 ├── ActorStateError (RuntimeError)      an actor started twice, or again after it stopped
 ├── InvalidKeywordArgumentError (TypeError)   a filter keyword the query does not know
-└── ValidationError (ValueError)        bad input, caught before any request was sent
+├── ValidationError (ValueError)        bad input, caught before any request was sent
+└── PayloadError                        a workflow's value could not become a payload, or come back
+    ├── PayloadEncodeError (TypeError)  a value of a type the converter cannot encode (its type and path)
+    ├── PayloadDecodeError (ValueError) a payload that does not fit its type hint, or is corrupt (its path)
+    └── PayloadStoreError               the large-payload store could not keep or give back a payload
+        ├── PayloadBucketNotFoundError  the store's S3 bucket does not exist
+        └── PayloadNotFoundError (KeyError)   nothing is stored under the key
 ```
 
-`map_client_error` is the only function that turns a `botocore.exceptions.ClientError` into one of these;
-`Connection.call` applies it and raises the result `from` the original error.
+`map_client_error` is the only function that turns a `botocore.exceptions.ClientError` from SWF into one of
+these, and `map_credentials_error` the only one for botocore's client-side credential errors
+(``NoCredentialsError``, ``PartialCredentialsError``, ``ProfileNotFound``, a failed credential refresh); the
+caller raises the result `from` the original error. ``except CredentialsError`` catches missing and refused
+credentials alike. (S3's errors, met only by the large-payload store, are mapped beside that store in
+`aioswf.flow.payloads`.)
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import botocore.exceptions
+
 __all__ = [
+    "BOTOCORE_CREDENTIAL_ERRORS",
     "ActivityTypeDoesNotExist",
     "ActorStateError",
     "AlreadyExistsError",
     "ConnectionStateError",
+    "CredentialsError",
     "DefaultUndefinedError",
     "DoesNotExistError",
     "DomainAlreadyExistsError",
@@ -58,6 +75,12 @@ __all__ = [
     "NoConnectionError",
     "OperationNotPermittedError",
     "PaginationError",
+    "PayloadBucketNotFoundError",
+    "PayloadDecodeError",
+    "PayloadEncodeError",
+    "PayloadError",
+    "PayloadNotFoundError",
+    "PayloadStoreError",
     "PollTimeout",
     "ResponseError",
     "SWFError",
@@ -73,11 +96,32 @@ __all__ = [
     "WorkflowExecutionDoesNotExist",
     "WorkflowTypeDoesNotExist",
     "map_client_error",
+    "map_credentials_error",
 ]
 
 
 class SWFError(Exception):
     """Base class of every error aioswf raises."""
+
+
+class CredentialsError(SWFError):
+    """No usable AWS credentials: none were found, they are incomplete, or SWF refused them.
+
+    Raised when a `aioswf.Connection` opens without credentials (against an endpoint that is not a
+    loopback one), for a named profile that does not exist, for half a key pair, and, as its subclass
+    `InvalidCredentialsError`, when SWF refuses a request's signature or token.
+
+    Args:
+        message: What is wrong and how to fix it.
+        problem: What is wrong, without the advice (default: the message).
+
+    Attributes:
+        problem: What is wrong, without the advice: for programs that give their own.
+    """
+
+    def __init__(self, message: str, *, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
 
 
 class ResponseError(SWFError):
@@ -194,8 +238,8 @@ class ThrottlingError(ResponseError):
     """The service throttled the request; retry later with backoff."""
 
 
-class InvalidCredentialsError(ResponseError):
-    """The credentials are missing, invalid or expired, or do not allow the operation."""
+class InvalidCredentialsError(ResponseError, CredentialsError):
+    """SWF refused the credentials: an invalid signature or key, an expired token, or access denied."""
 
 
 class ServiceUnavailableError(ResponseError):
@@ -248,6 +292,72 @@ class ValidationError(SWFError, ValueError):
         self.argument = argument
         self.limit = limit
         super().__init__(message)
+
+
+class PayloadError(SWFError):
+    """A workflow's value could not become a payload, or a payload could not become a value again."""
+
+
+class PayloadEncodeError(PayloadError, TypeError):
+    """A value (or a part of it) is of a type the data converter cannot encode.
+
+    Attributes:
+        path: Where the value sits inside what was encoded, e.g. ``"args[1].items[3]"``.
+        value_type: The type that could not be encoded.
+    """
+
+    def __init__(self, message: str, *, path: str, value_type: type | None = None) -> None:
+        self.path = path
+        self.value_type = value_type
+        super().__init__(message)
+
+
+class PayloadDecodeError(PayloadError, ValueError):
+    """A payload does not fit the type hint it is decoded to, or its text is corrupt.
+
+    Attributes:
+        path: Where the misfit sits inside the payload, e.g. ``"result.items[3]"``.
+        hint: The type hint the payload was decoded to (``None`` when there was none).
+    """
+
+    def __init__(self, message: str, *, path: str, hint: Any = None) -> None:
+        self.path = path
+        self.hint = hint
+        super().__init__(message)
+
+
+class PayloadStoreError(PayloadError):
+    """The large-payload store could not keep or give back a payload. Never carries the payload itself.
+
+    Attributes:
+        key: The payload's key in the store, when the error concerns one.
+        code: The store's error code (S3's, e.g. ``"AccessDenied"``), when it gave one.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, code: str | None = None) -> None:
+        self.key = key
+        self.code = code
+        super().__init__(message)
+
+
+class PayloadBucketNotFoundError(PayloadStoreError):
+    """The S3 bucket the large-payload store writes to does not exist.
+
+    Attributes:
+        bucket: The bucket's name.
+    """
+
+    def __init__(self, message: str, *, bucket: str, key: str | None = None, code: str | None = None) -> None:
+        self.bucket = bucket
+        super().__init__(message, key=key, code=code)
+
+
+class PayloadNotFoundError(PayloadStoreError, KeyError):
+    """Nothing is stored under the key a payload reference names (a `KeyError`, as for a mapping)."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its message as if it were the key; this one is a sentence.
+        return str(self.args[0]) if self.args else ""
 
 
 _FAULTS: dict[str, type[ResponseError]] = {
@@ -384,3 +494,41 @@ def map_client_error(error: Any, operation: str) -> ResponseError:
     else:
         cls = ResponseError
     return cls(operation, code, message, status=status if isinstance(status, int) else None)
+
+
+# botocore's client-side credential errors, most specific first, with what to say about each.
+_CREDENTIAL_ERRORS: tuple[tuple[type[Exception], str], ...] = (
+    (botocore.exceptions.PartialCredentialsError, "incomplete AWS credentials"),
+    (botocore.exceptions.ProfileNotFound, "AWS profile not found"),
+    (botocore.exceptions.NoCredentialsError, "no AWS credentials found"),
+    (botocore.exceptions.SSOError, "the AWS SSO session is missing or expired"),
+    (botocore.exceptions.CredentialRetrievalError, "AWS credentials could not be retrieved"),
+    (botocore.exceptions.TokenRetrievalError, "an AWS login token could not be retrieved"),
+    (botocore.exceptions.RefreshWithMFAUnsupportedError, "AWS credentials need an MFA code to refresh"),
+)
+
+#: botocore's client-side credential errors, for an ``except`` clause whose handler calls
+#: `map_credentials_error`.
+BOTOCORE_CREDENTIAL_ERRORS: tuple[type[Exception], ...] = tuple(cls for cls, _ in _CREDENTIAL_ERRORS)
+
+_CREDENTIAL_FIX = (
+    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, name an AWS profile (AWS_PROFILE), write ~/.swf, "
+    "or pass aws_access_key_id= and aws_secret_access_key= to Connection"
+)
+
+
+def map_credentials_error(error: BaseException) -> CredentialsError:
+    """Turns one of botocore's client-side credential errors into a `CredentialsError`.
+
+    botocore's messages name the missing variable or profile, never a secret, so they are kept.
+
+    Args:
+        error: One of `BOTOCORE_CREDENTIAL_ERRORS` (``NoCredentialsError``, ``PartialCredentialsError``,
+            ``ProfileNotFound``, ``CredentialRetrievalError``, ...).
+
+    Returns:
+        The `CredentialsError`, never raised here: the caller raises it ``from`` `error`.
+    """
+    what = next((text for cls, text in _CREDENTIAL_ERRORS if isinstance(error, cls)), "AWS credentials error")
+    problem = f"{what} ({error})"
+    return CredentialsError(f"{problem}: {_CREDENTIAL_FIX}", problem=problem)

@@ -126,9 +126,10 @@ async def test_explicit_keys_win_over_every_source(
         assert await signing_key(connection) == "ARGKEY"
 
 
-async def test_no_region_anywhere_is_a_clear_error(swf_endpoint: str) -> None:
+async def test_no_region_anywhere_is_a_clear_error() -> None:
+    # Not a loopback endpoint: against those a default region applies (see test_loopback_defaults.py).
     connection = aioswf.Connection(
-        endpoint_url=swf_endpoint, aws_access_key_id="k", aws_secret_access_key="s"
+        endpoint_url="https://swf.example.com", aws_access_key_id="k", aws_secret_access_key="s"
     )
     with pytest.raises(aioswf.ValidationError, match="region"):
         await connection.open()

@@ -1,0 +1,104 @@
+"""``aioswf local``: run the local SWF server (`aioswf.local.LocalSWF`) until Ctrl-C.
+
+It prints the line to export in other shells, so that every later command reaches it: aioswf's and any
+other SWF client that reads ``AWS_ENDPOINT_URL_SWF`` (boto3, the AWS CLI). Against a loopback endpoint
+aioswf needs no region and no keys (see `aioswf.credentials`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import logging
+import signal
+import sys
+
+import click
+
+from aioswf.cli.errors import CommandError
+from aioswf.cli.invocation import as_duration, run_async
+from aioswf.local import LocalSWF
+
+__all__ = ["local", "reachable_url"]
+
+
+def reachable_url(host: str, port: int) -> str:
+    """The URL clients on this machine use: a wildcard address is reached at its loopback one."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+async def _serve(host: str, port: int, poll_wait: float, region: str, check_responses: bool) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    server = LocalSWF(
+        host=host, port=port, poll_wait=poll_wait, region=region, check_responses=check_responses or None
+    )
+    try:
+        await server.start()
+    except OSError as error:
+        raise CommandError(
+            f"cannot listen on {host}:{port}: {error.strerror or error}",
+            "is another server on that port? choose another with --port (0 picks a free one)",
+        ) from error
+    try:
+        url = reachable_url(host, server.port)
+        click.echo(f"aioswf local SWF server listening on {url} (Ctrl-C to stop)")
+        click.echo("In another shell, point aioswf (and boto3, the AWS CLI) at it:")
+        click.echo(f"export AWS_ENDPOINT_URL_SWF={url}")
+        sys.stdout.flush()
+        await stop.wait()
+    finally:
+        await server.stop()
+    click.echo("aioswf local SWF server stopped")
+
+
+@click.command("local")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="The port, 0 for a free one.",
+)
+@click.option(
+    "--poll-wait",
+    callback=as_duration,
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a long poll waits for a task (SWF's is 60 s).",
+)
+@click.option(
+    "--region", "server_region", default="us-east-1", show_default=True, help="The region in domain ARNs."
+)
+@click.option("--check-responses", is_flag=True, help="Check every response against SWF's model.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request.")
+def local(
+    host: str, port: int, poll_wait: float, server_region: str, check_responses: bool, verbose: bool
+) -> None:
+    """Run the local SWF server until Ctrl-C.
+
+    As python -m aioswf.local does.
+
+    It implements all of SWF's operations and decisions in memory, and prints the export line that
+    points later commands at it.
+
+    \b
+    Examples:
+      aioswf local --port 8080
+      aioswf local --port 0 --poll-wait 5      # a free port; short polls for tests
+    """
+    logging.getLogger("aioswf.local").setLevel(logging.DEBUG if verbose else logging.INFO)
+    run_async(_serve(host, port, poll_wait, server_region, check_responses))
