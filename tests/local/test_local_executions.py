@@ -346,3 +346,23 @@ def _snake(name: str) -> str:
 
 def _items_key(page: dict[str, Any]) -> str:
     return next(key for key in ("domainInfos", "typeInfos", "executionInfos", "events") if key in page)
+
+
+async def test_executions_started_in_the_same_millisecond_are_listed_newest_created_first(
+    manual_scenario: Any,
+) -> None:
+    scenario = await manual_scenario()  # a clock that stands still: every start has the same timestamp
+    client, domain = scenario.client, scenario.domain
+    made = [(await scenario.start(f"same-{index}"))["workflowId"] for index in range(5)]
+
+    async def listed(operation: str, **extra: Any) -> list[str]:
+        page = await getattr(client, operation)(domain=domain, **extra)
+        return [info["execution"]["workflowId"] for info in page["executionInfos"]]
+
+    assert await listed("list_open_workflow_executions", startTimeFilter=EPOCH) == made[::-1]
+    assert await listed("list_open_workflow_executions", startTimeFilter=EPOCH, reverseOrder=True) == made
+    for workflow_id in made:
+        await client.terminate_workflow_execution(domain=domain, workflowId=workflow_id)
+    assert await listed("list_closed_workflow_executions", startTimeFilter=EPOCH) == made[::-1]
+    assert await listed("list_closed_workflow_executions", closeTimeFilter=EPOCH) == made[::-1]
+    assert await listed("list_closed_workflow_executions", closeTimeFilter=EPOCH, reverseOrder=True) == made

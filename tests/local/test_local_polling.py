@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
+from raw_http import read_response, request
 from swf_scenario import Scenario, decision, unique
 
 from aioswf.local import LocalSWF
@@ -23,10 +24,31 @@ async def test_an_empty_poll_waits_then_answers_an_empty_task_token(
     started = time.perf_counter()
     task = await scenario.poll_activity(unique("empty"))
     waited = time.perf_counter() - started
-    assert task["taskToken"] == ""
+    assert "taskToken" not in task
     assert local.engine.poll_wait * 0.9 <= waited < local.engine.poll_wait + 0.5
     decision_task = await scenario.poll_decision(unique("empty"))
-    assert decision_task["taskToken"] == ""
+    assert "taskToken" not in decision_task
+
+
+async def test_empty_polls_answer_exactly_as_aws_does(local: LocalSWF, scenario: Scenario) -> None:
+    reader, writer = await asyncio.open_connection(local.host, local.port)
+    try:
+        answers = []
+        for operation in ("PollForDecisionTask", "PollForActivityTask"):
+            writer.write(
+                request(operation, {"domain": scenario.domain, "taskList": {"name": unique("empty")}})
+            )
+            response = await read_response(reader)
+            assert response is not None
+            answers.append((response.status, response.json()))
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    # Captured from AWS: no taskToken key at all (the model's taskToken has a minimum length of 1).
+    assert answers == [
+        (200, {"previousStartedEventId": 0, "startedEventId": 0}),
+        (200, {"startedEventId": 0}),
+    ]
 
 
 async def test_a_poll_on_an_unknown_domain_is_an_unknown_resource(client: Any) -> None:
@@ -71,7 +93,7 @@ async def test_200_pollers_receive_1000_tasks_exactly_once(local: LocalSWF) -> N
         async def poller() -> None:
             while not done.is_set():
                 task = await scenario.poll_activity()
-                if task["taskToken"]:
+                if task.get("taskToken"):
                     received.append((task["workflowExecution"]["workflowId"], task["activityId"]))
                     if len(received) >= 1000:
                         done.set()
@@ -118,7 +140,7 @@ async def test_a_task_of_a_closed_execution_is_not_delivered(scenario: Scenario)
     await scenario.client.terminate_workflow_execution(
         domain=scenario.domain, workflowId=execution["workflowId"]
     )
-    assert (await scenario.poll_activity())["taskToken"] == ""
+    assert "taskToken" not in await scenario.poll_activity()
     count = await scenario.client.count_pending_activity_tasks(
         domain=scenario.domain, taskList={"name": scenario.activities}
     )

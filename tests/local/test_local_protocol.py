@@ -45,10 +45,11 @@ async def test_an_unknown_target_is_an_unknown_operation(local: LocalSWF) -> Non
     assert body["__type"].endswith("#UnknownOperationException")
 
 
-async def test_a_body_that_is_not_json_is_a_validation_exception(local: LocalSWF) -> None:
-    status, body = await _raw(local, "SimpleWorkflowService.ListDomains", b"{nope")
-    assert status == 400
-    assert body["__type"].endswith("#ValidationException")
+async def test_a_body_that_is_not_json_is_a_serialization_exception(local: LocalSWF) -> None:
+    for garbage in (b"{nope", b"[]", b'"text"', b"\xff\xfe", b'{"registrationStatus": 5}'):
+        status, body = await _raw(local, "SimpleWorkflowService.ListDomains", garbage)
+        assert status == 400
+        assert body["__type"] == "com.amazon.coral.service#SerializationException", garbage
 
 
 async def test_faults_carry_swf_codes_and_become_botocore_modelled_exceptions(client: Any) -> None:
@@ -120,7 +121,7 @@ def test_the_thread_runner_serves_boto3() -> None:
         )
         client.register_domain(name="threaded", workflowExecutionRetentionPeriodInDays="1")
         assert client.describe_domain(name="threaded")["domainInfo"]["status"] == "REGISTERED"
-        assert client.poll_for_activity_task(domain="threaded", taskList={"name": "t"})["taskToken"] == ""
+        assert "taskToken" not in client.poll_for_activity_task(domain="threaded", taskList={"name": "t"})
         client.close()
         assert local.server.checker is not None
         assert local.server.violations == []
@@ -167,7 +168,7 @@ async def test_concurrent_requests_do_not_block_each_other(scenario: Scenario) -
     await scenario.client.list_domains(registrationStatus="REGISTERED")
     assert not any(poll.done() for poll in polls)
     results = await asyncio.gather(*polls)
-    assert all(result["taskToken"] == "" for result in results)
+    assert all("taskToken" not in result for result in results)
 
 
 async def test_reset_forgets_everything(manual: LocalSWF, manual_client: Any) -> None:

@@ -282,7 +282,7 @@ async def test_an_autojump_clock_waits_for_a_poller_that_will_come_back(
     )
     execution = await scenario.start()
     task = await scenario.poll_decision()  # a task out with a decider holds the clock
-    assert (await scenario.poll_activity())["taskToken"] == ""
+    assert "taskToken" not in await scenario.poll_activity()
     await client.respond_decision_task_completed(
         taskToken=task["taskToken"], decisions=[scenario.schedule("a1")]
     )
@@ -311,3 +311,31 @@ async def test_a_history_of_25000_events_gets_its_execution_terminated(
     )["events"][0]
     assert last["eventId"] == 25_001
     assert attributes(last)["cause"] == "EVENT_LIMIT_EXCEEDED"
+
+
+async def test_an_autojump_clock_keeps_a_closed_execution_readable(autojump: tuple[LocalSWF, Any]) -> None:
+    local, client = autojump
+    scenario = await Scenario(client).setup(execution_timeout="86400", retention="1")
+    execution = await scenario.start()
+    await scenario.decide(decision("CompleteWorkflowExecution", result="done"))
+    before = local.clock.now()
+    await asyncio.sleep(0.3)  # thirty times the clock's threshold of quiet
+    events = await scenario.history(execution)
+    assert events[-1]["eventType"] == "WorkflowExecutionCompleted"
+    assert attributes(events[-1])["result"] == "done"
+    assert local.clock.now() - before < 60, "retention alone must not drag the clock forward"
+
+
+async def test_an_autojump_clock_forgets_closed_executions_once_it_jumps_past_their_retention(
+    autojump: tuple[LocalSWF, Any],
+) -> None:
+    _, client = autojump
+    scenario = await Scenario(client).setup(execution_timeout=str(3 * 86400), retention="1")
+    first = await scenario.start()
+    await client.terminate_workflow_execution(domain=scenario.domain, workflowId=first["workflowId"])
+    await scenario.start()
+    await scenario.decide(decision("StartTimer", timerId="two-days", startToFireTimeout=str(2 * 86400)))
+    task = await scenario.poll_decision()
+    assert "TimerFired" in event_types(task["events"])
+    with pytest.raises(client.exceptions.UnknownResourceFault):
+        await scenario.describe(first)

@@ -13,7 +13,7 @@ from aioswf import constants, validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
 from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
 from aioswf.actors.handlers import call_handler, clip_head, describe_error, is_async_callable
-from aioswf.exceptions import PollTimeout, SWFError, ValidationError
+from aioswf.exceptions import PollTimeout, SWFError, UnexpectedResponseError, ValidationError
 from aioswf.models.decision import Decision, WorkflowExecutionDecision, decisions_to_api
 from aioswf.models.task import DecisionTask, token_ref
 
@@ -32,7 +32,7 @@ HISTORY_PAGE_ATTEMPTS = 5
 def _to_decisions(value: Iterable[Decision | Mapping[str, Any]] | None) -> tuple[Decision, ...]:
     if value is None:
         return ()
-    if isinstance(value, (str, bytes, Mapping, Decision)):
+    if isinstance(value, (str, bytes, Mapping, Decision)) or not isinstance(value, Iterable):
         raise ValidationError(
             f"decisions must be a list of decisions, not one {type(value).__name__}",
             argument="decisions",
@@ -126,6 +126,13 @@ class Decider(Actor[DecisionTask]):
             finish_polls=finish_polls,
             grace=grace,
         )
+        if handler is not None and not callable(handler):
+            raise ValidationError(
+                f"handler must be callable (a function or coroutine function taking the task), "
+                f"not {type(handler).__name__}",
+                argument="handler",
+                limit="a callable",
+            )
         self.handler = handler
         self.page_size = validation.check_page_size(page_size)
         self.on_error = validation.check_choice(on_error, "on_error", ("timeout", "fail_execution"))
@@ -159,9 +166,14 @@ class Decider(Actor[DecisionTask]):
         )
         first = await pages.__anext__()
         if not first.get("taskToken"):
-            # SWF answers an empty poll with taskToken ""; moto leaves the key out.
+            # AWS answers an empty poll without a taskToken; SWF's reference says an empty one: both are fine.
             await pages.aclose()
             raise PollTimeout(f"no decision task on {self.domain_name}/{task_list}")
+        if not isinstance(first["taskToken"], str):
+            await pages.aclose()
+            raise UnexpectedResponseError(
+                "PollForDecisionTask", "UnexpectedResponse", "taskToken is not a string"
+            )
         events: list[Mapping[str, Any]] = list(first.get("events") or ())
         streak = FailureStreak(f"Decider fetching history of task {token_ref(first['taskToken'])}", logger)
         while True:
@@ -186,7 +198,10 @@ class Decider(Actor[DecisionTask]):
                 raise
             streak.succeeded()
             events.extend(page.get("events") or ())
-        return DecisionTask.from_poll(self.domain, task_list, first, events)
+        try:
+            return DecisionTask.from_poll(self.domain, task_list, first, events)
+        except ValidationError as error:
+            raise UnexpectedResponseError("PollForDecisionTask", "UnexpectedResponse", str(error)) from error
 
     async def complete(
         self,
@@ -212,12 +227,8 @@ class Decider(Actor[DecisionTask]):
     def _completion(
         self, task_token: str, decisions: tuple[Decision, ...], execution_context: str | None
     ) -> dict[str, Any]:
-        if not isinstance(task_token, str) or not task_token:
-            raise ValidationError(
-                "task_token must be a task's token", argument="task_token", limit="required"
-            )
         params: dict[str, Any] = {
-            "taskToken": task_token,
+            "taskToken": validation.check_task_token(task_token, "task_token"),
             "decisions": decisions_to_api(decisions, execution_context=execution_context),
         }
         if execution_context is not None:

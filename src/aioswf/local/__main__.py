@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 
+from aioswf.local.console import exposure_warning
 from aioswf.local.runner import LocalSWF
 
 __all__ = ["main"]
@@ -50,6 +51,10 @@ async def _serve(args: argparse.Namespace) -> None:
     )
     async with local:
         print(f"aioswf local SWF server listening on {local.endpoint_url} (Ctrl-C to stop)", flush=True)
+        print(f"web console: {local.console_url}", flush=True)
+        warning = exposure_warning(args.host)
+        if warning is not None:
+            print(warning, flush=True)
         await stop.wait()
     print("aioswf local SWF server stopped", flush=True)
 

@@ -9,7 +9,7 @@ from aioswf.local.queues import QueuedTask
 from aioswf.local.records import ActivityRecord, ExecutionRecord
 
 if TYPE_CHECKING:
-    from aioswf.local.engine import Engine
+    from aioswf.local.state import State
 
 __all__ = ["close_activity", "schedule_activity", "start_activity", "touch_heartbeat"]
 
@@ -31,9 +31,7 @@ _TIMEOUTS = (
 )
 
 
-def schedule_activity(
-    engine: Engine, execution: ExecutionRecord, attrs: Json, completed_event_id: int
-) -> None:
+def schedule_activity(state: State, execution: ExecutionRecord, attrs: Json, completed_event_id: int) -> None:
     """Apply a ``ScheduleActivityTask`` decision: ``ActivityTaskScheduled`` or ``ScheduleActivityTaskFailed``."""
     ref = attrs["activityType"]
     activity_id = attrs["activityId"]
@@ -67,7 +65,7 @@ def schedule_activity(
         )
     if cause is not None or activity_type is None or task_list is None:
         add_event(
-            engine,
+            state,
             execution,
             "ScheduleActivityTaskFailed",
             {
@@ -77,7 +75,7 @@ def schedule_activity(
                 "decisionTaskCompletedEventId": completed_event_id,
             },
         )
-        request_decision(engine, execution)
+        request_decision(state, execution)
         return
     priority = attrs.get("taskPriority") or activity_type.configuration.get("defaultTaskPriority")
     event: Json = {
@@ -92,7 +90,7 @@ def schedule_activity(
             event[key] = attrs[key]
     if priority is not None:
         event["taskPriority"] = priority
-    event_id = add_event(engine, execution, "ActivityTaskScheduled", event)
+    event_id = add_event(state, execution, "ActivityTaskScheduled", event)
     record = ActivityRecord(
         activity_id=activity_id,
         activity_type=ref,
@@ -104,62 +102,62 @@ def schedule_activity(
         priority=int(priority or 0),
     )
     execution.activities[activity_id] = record
-    execution.latest_activity_timestamp = engine.now()
+    execution.latest_activity_timestamp = state.now()
     for kind, key in (
         ("SCHEDULE_TO_START", "scheduleToStartTimeout"),
         ("SCHEDULE_TO_CLOSE", "scheduleToCloseTimeout"),
     ):
-        _arm(engine, execution, record, kind, timeouts[key])
+        _arm(state, execution, record, kind, timeouts[key])
     record.queued = QueuedTask(execution, record, priority=record.priority)
-    engine.activity_queue(execution.domain.name, task_list).push(record.queued)
+    state.activity_queue(execution.domain.name, task_list).push(record.queued)
 
 
-def _arm(engine: Engine, execution: ExecutionRecord, record: ActivityRecord, kind: str, seconds: str) -> None:
-    engine.cancel(record.deadlines.pop(kind, None))
-    deadline = engine.after(seconds, lambda: _timed_out(engine, execution, record, kind))
+def _arm(state: State, execution: ExecutionRecord, record: ActivityRecord, kind: str, seconds: str) -> None:
+    state.cancel(record.deadlines.pop(kind, None))
+    deadline = state.after(seconds, lambda: _timed_out(state, execution, record, kind))
     if deadline is not None:
         record.deadlines[kind] = deadline
 
 
 def start_activity(
-    engine: Engine, execution: ExecutionRecord, record: ActivityRecord, identity: str | None
+    state: State, execution: ExecutionRecord, record: ActivityRecord, identity: str | None
 ) -> str:
     """Record ``ActivityTaskStarted`` for a polled task and return its token."""
     attributes: Json = {"scheduledEventId": record.scheduled_event_id}
     if identity:
         attributes["identity"] = identity
-    record.started_event_id = add_event(engine, execution, "ActivityTaskStarted", attributes)
+    record.started_event_id = add_event(state, execution, "ActivityTaskStarted", attributes)
     record.queued = None
-    engine.cancel(record.deadlines.pop("SCHEDULE_TO_START", None))
-    _arm(engine, execution, record, "START_TO_CLOSE", record.timeouts["startToCloseTimeout"])
-    _arm(engine, execution, record, "HEARTBEAT", record.timeouts["heartbeatTimeout"])
-    record.token = engine.new_token("activity", execution, record)
+    state.cancel(record.deadlines.pop("SCHEDULE_TO_START", None))
+    _arm(state, execution, record, "START_TO_CLOSE", record.timeouts["startToCloseTimeout"])
+    _arm(state, execution, record, "HEARTBEAT", record.timeouts["heartbeatTimeout"])
+    record.token = state.new_token("activity", execution, record)
     return record.token
 
 
 def touch_heartbeat(
-    engine: Engine, execution: ExecutionRecord, record: ActivityRecord, details: str | None
+    state: State, execution: ExecutionRecord, record: ActivityRecord, details: str | None
 ) -> None:
     """Record a heartbeat: keep its details and restart the heartbeat timeout."""
     if details is not None:
         record.heartbeat_details = details
-    _arm(engine, execution, record, "HEARTBEAT", record.timeouts["heartbeatTimeout"])
+    _arm(state, execution, record, "HEARTBEAT", record.timeouts["heartbeatTimeout"])
 
 
-def close_activity(engine: Engine, execution: ExecutionRecord, record: ActivityRecord) -> None:
+def close_activity(state: State, execution: ExecutionRecord, record: ActivityRecord) -> None:
     """Forget an activity that reached a closing event."""
     execution.activities.pop(record.activity_id, None)
-    engine.drop_token(record.token)
+    state.drop_token(record.token)
     record.token = None
     if record.queued is not None and record.queued.queue is not None:
         record.queued.queue.discard(record.queued)
     record.queued = None
     for deadline in record.deadlines.values():
-        engine.cancel(deadline)
+        state.cancel(deadline)
     record.deadlines.clear()
 
 
-def _timed_out(engine: Engine, execution: ExecutionRecord, record: ActivityRecord, kind: str) -> None:
+def _timed_out(state: State, execution: ExecutionRecord, record: ActivityRecord, kind: str) -> None:
     if execution.status != "OPEN" or execution.activities.get(record.activity_id) is not record:
         return
     attributes: Json = {
@@ -169,6 +167,6 @@ def _timed_out(engine: Engine, execution: ExecutionRecord, record: ActivityRecor
     }
     if record.heartbeat_details is not None:
         attributes["details"] = record.heartbeat_details
-    add_event(engine, execution, "ActivityTaskTimedOut", attributes)
-    close_activity(engine, execution, record)
-    request_decision(engine, execution)
+    add_event(state, execution, "ActivityTaskTimedOut", attributes)
+    close_activity(state, execution, record)
+    request_decision(state, execution)

@@ -6,7 +6,8 @@ object, so tests can drive time instead of waiting for it:
 * :class:`RealClock` follows the wall clock (the default).
 * :class:`ManualClock` only moves when the test calls :meth:`ManualClock.advance`.
 * :class:`AutoJumpClock` follows the wall clock, but when the server is idle it jumps straight to
-  the next deadline, the way trio's autojump clock skips time while every task is blocked.
+  the next deadline something waits for (a timer, a timeout; never a retention period), the way
+  trio's autojump clock skips time while every task is blocked.
 
 Long polls always wait in real time: the clock governs SWF's timeouts, not HTTP.
 """
@@ -38,14 +39,21 @@ class Clock:
         """Remove a callback registered with :meth:`_attach`."""
 
     async def wait_until(
-        self, deadline: float | None, wakeup: asyncio.Event, idle: Callable[[], bool]
+        self,
+        deadline: float | None,
+        wakeup: asyncio.Event,
+        idle: Callable[[], bool],
+        *,
+        jump_to: float | None = None,
     ) -> None:
         """Sleep until ``deadline`` (None: forever) on this clock, or until ``wakeup`` is set.
 
         Args:
-            deadline: The time to wake at, or None to wait for ``wakeup`` only.
+            deadline: The time to wake at (the earliest deadline), or None to wait for ``wakeup`` only.
             wakeup: Set by the server when the earliest deadline changed.
             idle: Tells whether the server is idle (used by :class:`AutoJumpClock` only).
+            jump_to: The earliest deadline something waits for (timers, timeouts; not retention): the
+                only kind a clock may skip ahead to (used by :class:`AutoJumpClock` only).
         """
         timeout = None if deadline is None else max(0.0, deadline - self.now())
         try:
@@ -116,14 +124,19 @@ class ManualClock(Clock):
             self._listeners.remove(on_change)
 
     async def wait_until(
-        self, deadline: float | None, wakeup: asyncio.Event, idle: Callable[[], bool]
+        self,
+        deadline: float | None,
+        wakeup: asyncio.Event,
+        idle: Callable[[], bool],
+        *,
+        jump_to: float | None = None,
     ) -> None:
         """Wait for ``wakeup`` only: a manual clock never moves by itself."""
         await wakeup.wait()
 
 
 class AutoJumpClock(Clock):
-    """Real time that jumps to the next deadline whenever the server is idle.
+    """Real time that jumps to the next awaited deadline whenever the server is idle.
 
     The server is idle when no request is being served other than long polls that wait, no task is
     out with a worker, nothing happened for ``threshold`` seconds of real time, and no task is queued on
@@ -148,9 +161,18 @@ class AutoJumpClock(Clock):
         self._offset += max(0.0, seconds)
 
     async def wait_until(
-        self, deadline: float | None, wakeup: asyncio.Event, idle: Callable[[], bool]
+        self,
+        deadline: float | None,
+        wakeup: asyncio.Event,
+        idle: Callable[[], bool],
+        *,
+        jump_to: float | None = None,
     ) -> None:
-        """Sleep until the deadline, jumping to it once the server has been idle for ``threshold``."""
+        """Sleep until the deadline; once the server has been idle for ``threshold``, jump to ``jump_to``.
+
+        Only deadlines something waits for are jumped to: a retention period alone never moves the
+        clock, so a closed execution stays readable while a test runs on this clock.
+        """
         while not wakeup.is_set():
             remaining = None if deadline is None else deadline - self.now()
             if remaining is not None and remaining <= 0:
@@ -161,6 +183,6 @@ class AutoJumpClock(Clock):
                 return
             except asyncio.TimeoutError:
                 pass
-            if deadline is not None and idle():
-                self.jump(deadline - self.now())
+            if jump_to is not None and idle():
+                self.jump(jump_to - self.now())
                 return

@@ -1,8 +1,10 @@
 """``RespondDecisionTaskCompleted``: the 13 decision types and the events each one records.
 
-Decisions are applied in order, right after ``DecisionTaskCompleted``. Effects on other executions
-(signals, cancel requests, child starts) are applied once the whole list is recorded, as SWF applies
-them asynchronously: their outcome events follow the decisions' events in the history.
+The whole list is validated first, so that a refused list changes nothing (no event, no task, and the
+decision task is still the decider's); then the decisions are applied in order, right after
+``DecisionTaskCompleted``, in one synchronous step no other request can interleave with. Effects on
+other executions (signals, cancel requests, child starts) are applied once the whole list is recorded,
+as SWF applies them asynchronously: their outcome events follow the decisions' events in the history.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aioswf.local.activities import close_activity, schedule_activity
-from aioswf.local.faults import ValidationException
 from aioswf.local.lambdas import schedule_lambda
 from aioswf.local.lifecycle import (
     MissingDefault,
@@ -25,11 +26,11 @@ from aioswf.local.lifecycle import (
     track_child,
 )
 from aioswf.local.records import DecisionRecord, ExecutionRecord, TimerRecord
-from aioswf.local.rules import check_duration, check_name
-from aioswf.local.workflow_ops import check_start_settings, request_cancel, signal
+from aioswf.local.rules import Checks
+from aioswf.local.workflow_ops import request_cancel, signal
 
 if TYPE_CHECKING:
-    from aioswf.local.engine import Engine
+    from aioswf.local.state import State
 
 __all__ = ["complete_decision_task"]
 
@@ -61,42 +62,49 @@ def _attribute_key(decision_type: str) -> str:
     return decision_type[0].lower() + decision_type[1:] + "DecisionAttributes"
 
 
-def _validate(decisions: list[Json]) -> None:
-    for position, decision in enumerate(decisions):
+def _validate(p: Json) -> None:
+    """Check a whole decision list (and the answer's own members) before anything of it is applied."""
+    checks = Checks()
+    for position, decision in enumerate(p.get("decisions") or [], 1):
         decision_type = decision["decisionType"]
         key = _attribute_key(decision_type)
+        path = f"decisions.{position}.member"
         attrs = decision.get(key)
         if attrs is None and decision_type not in _CLOSE_DECISIONS:
-            raise ValidationException(f"decisions.{position + 1}.member.{key}: must not be null")
+            checks.add(None, f"{path}.{key}", "Member must not be null")
         for other in decision:
             if other not in ("decisionType", key):
-                raise ValidationException(
-                    f"decisions.{position + 1}.member.{other}: not allowed for {decision_type}"
+                checks.add(
+                    decision[other], f"{path}.{other}", f"Member must be absent in a {decision_type} decision"
                 )
         attrs = attrs or {}
+        path = f"{path}.{key}"
         for name, value in attrs.items():
             if name.endswith("Timeout"):
-                check_duration(value, name)
-        if decision_type == "StartTimer" and attrs["startToFireTimeout"] == "NONE":
-            raise ValidationException("startToFireTimeout must be a number of seconds")
-        if decision_type in ("StartChildWorkflowExecution", "ContinueAsNewWorkflowExecution"):
-            check_start_settings(attrs)
-        if decision_type == "StartChildWorkflowExecution":
-            check_name(attrs["workflowId"], "workflowId")
+                checks.duration(value, f"{path}.{name}", unlimited=name != "startToFireTimeout")
+        if decision_type == "ScheduleActivityTask":
+            checks.name(attrs.get("activityId"), f"{path}.activityId")
+            checks.priority(attrs.get("taskPriority"), f"{path}.taskPriority")
+            checks.name((attrs.get("taskList") or {}).get("name"), f"{path}.taskList.name")
+        elif decision_type == "StartTimer":
+            checks.name(attrs.get("timerId"), f"{path}.timerId")
+        elif decision_type in ("StartChildWorkflowExecution", "ContinueAsNewWorkflowExecution"):
+            checks.priority(attrs.get("taskPriority"), f"{path}.taskPriority")
+            checks.name((attrs.get("taskList") or {}).get("name"), f"{path}.taskList.name")
+            checks.name(attrs.get("workflowId"), f"{path}.workflowId")
+    checks.name((p.get("taskList") or {}).get("name"), "taskList.name")
+    checks.duration(p.get("taskListScheduleToStartTimeout"), "taskListScheduleToStartTimeout")
+    checks.done()
 
 
-def complete_decision_task(
-    engine: Engine, execution: ExecutionRecord, record: DecisionRecord, p: Json
-) -> None:
+def complete_decision_task(state: State, execution: ExecutionRecord, record: DecisionRecord, p: Json) -> None:
     """Record ``DecisionTaskCompleted``, apply the decisions, then schedule the next decision task if needed.
 
     Raises:
-        ValidationException: If a decision is malformed (nothing is recorded then).
+        ValidationException: If any decision is malformed (nothing is recorded then).
     """
     decisions: list[Json] = p.get("decisions") or []
-    _validate(decisions)
-    if p.get("taskListScheduleToStartTimeout") is not None:
-        check_duration(p["taskListScheduleToStartTimeout"], "taskListScheduleToStartTimeout")
+    _validate(p)
     attributes: Json = {
         "scheduledEventId": record.scheduled_event_id,
         "startedEventId": record.started_event_id,
@@ -109,9 +117,9 @@ def complete_decision_task(
         execution.override_timeout = p.get("taskListScheduleToStartTimeout")
         if execution.override_timeout is not None:
             attributes["taskListScheduleToStartTimeout"] = execution.override_timeout
-    completed_event_id = add_event(engine, execution, "DecisionTaskCompleted", attributes)
+    completed_event_id = add_event(state, execution, "DecisionTaskCompleted", attributes)
     execution.previous_started_event_id = record.started_event_id
-    engine.drop_token(record.token)
+    state.drop_token(record.token)
     record.token = None
     batch = _Batch(completed_event_id, execution.decision_needed, len(decisions))
     for index, decision in enumerate(decisions):
@@ -119,30 +127,30 @@ def complete_decision_task(
             break
         batch.index = index
         decision_type = decision["decisionType"]
-        _APPLY[decision_type](engine, execution, decision.get(_attribute_key(decision_type)) or {}, batch)
-    finish_decision(engine, execution)
+        _APPLY[decision_type](state, execution, decision.get(_attribute_key(decision_type)) or {}, batch)
+    finish_decision(state, execution)
     for effect in batch.effects:
         effect()
 
 
-def _failed(engine: Engine, execution: ExecutionRecord, event_type: str, attributes: Json) -> None:
-    add_event(engine, execution, event_type, attributes)
-    request_decision(engine, execution)
+def _failed(state: State, execution: ExecutionRecord, event_type: str, attributes: Json) -> None:
+    add_event(state, execution, event_type, attributes)
+    request_decision(state, execution)
 
 
 # -- activities ---------------------------------------------------------------------------------
 
 
-def _schedule_activity(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
-    schedule_activity(engine, execution, attrs, batch.completed_event_id)
+def _schedule_activity(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+    schedule_activity(state, execution, attrs, batch.completed_event_id)
 
 
-def _request_cancel_activity(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _request_cancel_activity(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     activity_id = attrs["activityId"]
     record = execution.activities.get(activity_id)
     if record is None:
         _failed(
-            engine,
+            state,
             execution,
             "RequestCancelActivityTaskFailed",
             {
@@ -153,14 +161,14 @@ def _request_cancel_activity(engine: Engine, execution: ExecutionRecord, attrs: 
         )
         return
     record.cancel_requested_event_id = add_event(
-        engine,
+        state,
         execution,
         "ActivityTaskCancelRequested",
         {"activityId": activity_id, "decisionTaskCompletedEventId": batch.completed_event_id},
     )
     if not record.started_event_id:
         add_event(
-            engine,
+            state,
             execution,
             "ActivityTaskCanceled",
             {
@@ -169,19 +177,19 @@ def _request_cancel_activity(engine: Engine, execution: ExecutionRecord, attrs: 
                 "latestCancelRequestedEventId": record.cancel_requested_event_id,
             },
         )
-        close_activity(engine, execution, record)
-        request_decision(engine, execution)
+        close_activity(state, execution, record)
+        request_decision(state, execution)
 
 
 # -- closing ------------------------------------------------------------------------------------
 
 
-def _close_blocked(engine: Engine, execution: ExecutionRecord, decision_type: str, batch: _Batch) -> bool:
+def _close_blocked(state: State, execution: ExecutionRecord, decision_type: str, batch: _Batch) -> bool:
     if not batch.unhandled and batch.index == batch.count - 1:
         return False
     event_type = decision_type.replace("WorkflowExecution", "") + "WorkflowExecutionFailed"
     _failed(
-        engine,
+        state,
         execution,
         event_type,
         {"cause": "UNHANDLED_DECISION", "decisionTaskCompletedEventId": batch.completed_event_id},
@@ -190,19 +198,19 @@ def _close_blocked(engine: Engine, execution: ExecutionRecord, decision_type: st
 
 
 def _closer(close_status: str, event_type: str, keys: tuple[str, ...], decision_type: str) -> Any:
-    def apply(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
-        if _close_blocked(engine, execution, decision_type, batch):
+    def apply(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+        if _close_blocked(state, execution, decision_type, batch):
             return
         attributes: Json = {"decisionTaskCompletedEventId": batch.completed_event_id}
         attributes.update({key: attrs[key] for key in keys if attrs.get(key) is not None})
-        close_execution(engine, execution, close_status, event_type, attributes)
+        close_execution(state, execution, close_status, event_type, attributes)
 
     return apply
 
 
-def _continue_as_new(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _continue_as_new(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     decision_type = "ContinueAsNewWorkflowExecution"
-    if _close_blocked(engine, execution, decision_type, batch):
+    if _close_blocked(state, execution, decision_type, batch):
         return
     domain = execution.domain
     version = attrs.get("workflowTypeVersion") or execution.workflow_type.version
@@ -214,7 +222,7 @@ def _continue_as_new(engine: Engine, execution: ExecutionRecord, attrs: Json, ba
         cause = "WORKFLOW_TYPE_DEPRECATED"
     if cause is not None or workflow_type is None:
         _failed(
-            engine,
+            state,
             execution,
             "ContinueAsNewWorkflowExecutionFailed",
             {"cause": cause, "decisionTaskCompletedEventId": batch.completed_event_id},
@@ -254,9 +262,9 @@ def _continue_as_new(engine: Engine, execution: ExecutionRecord, attrs: Json, ba
     if resolved["lambdaRole"] is not None:
         event["lambdaRole"] = resolved["lambdaRole"]
     parent = execution.parent
-    close_execution(engine, execution, "CONTINUED_AS_NEW", "WorkflowExecutionContinuedAsNew", event)
+    close_execution(state, execution, "CONTINUED_AS_NEW", "WorkflowExecutionContinuedAsNew", event)
     new_run = start_execution(
-        engine,
+        state,
         domain,
         workflow_type,
         execution.workflow_id,
@@ -275,17 +283,17 @@ def _continue_as_new(engine: Engine, execution: ExecutionRecord, attrs: Json, ba
 # -- markers and timers -------------------------------------------------------------------------
 
 
-def _record_marker(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _record_marker(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     attributes: Json = {
         "markerName": attrs["markerName"],
         "decisionTaskCompletedEventId": batch.completed_event_id,
     }
     if attrs.get("details") is not None:
         attributes["details"] = attrs["details"]
-    add_event(engine, execution, "MarkerRecorded", attributes)
+    add_event(state, execution, "MarkerRecorded", attributes)
 
 
-def _start_timer(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _start_timer(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     timer_id = attrs["timerId"]
     cause = None
     if timer_id in execution.timers:
@@ -294,7 +302,7 @@ def _start_timer(engine: Engine, execution: ExecutionRecord, attrs: Json, batch:
         cause = "OPEN_TIMERS_LIMIT_EXCEEDED"
     if cause is not None:
         _failed(
-            engine,
+            state,
             execution,
             "StartTimerFailed",
             {"timerId": timer_id, "cause": cause, "decisionTaskCompletedEventId": batch.completed_event_id},
@@ -307,26 +315,26 @@ def _start_timer(engine: Engine, execution: ExecutionRecord, attrs: Json, batch:
     }
     if attrs.get("control") is not None:
         attributes["control"] = attrs["control"]
-    started_event_id = add_event(engine, execution, "TimerStarted", attributes)
+    started_event_id = add_event(state, execution, "TimerStarted", attributes)
 
     def fire() -> None:
         timer = execution.timers.get(timer_id)
         if execution.status != "OPEN" or timer is None or timer.started_event_id != started_event_id:
             return
         del execution.timers[timer_id]
-        add_event(engine, execution, "TimerFired", {"timerId": timer_id, "startedEventId": started_event_id})
-        request_decision(engine, execution)
+        add_event(state, execution, "TimerFired", {"timerId": timer_id, "startedEventId": started_event_id})
+        request_decision(state, execution)
 
-    deadline = engine.at(engine.clock.now() + int(attrs["startToFireTimeout"]), fire)
+    deadline = state.at(state.clock.now() + int(attrs["startToFireTimeout"]), fire)
     execution.timers[timer_id] = TimerRecord(timer_id, started_event_id, deadline)
 
 
-def _cancel_timer(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _cancel_timer(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     timer_id = attrs["timerId"]
     timer = execution.timers.pop(timer_id, None)
     if timer is None:
         _failed(
-            engine,
+            state,
             execution,
             "CancelTimerFailed",
             {
@@ -336,9 +344,9 @@ def _cancel_timer(engine: Engine, execution: ExecutionRecord, attrs: Json, batch
             },
         )
         return
-    engine.cancel(timer.deadline)
+    state.cancel(timer.deadline)
     add_event(
-        engine,
+        state,
         execution,
         "TimerCanceled",
         {
@@ -360,7 +368,7 @@ def _external_target(execution: ExecutionRecord, attrs: Json) -> ExecutionRecord
 
 
 def _external_failed(
-    engine: Engine, execution: ExecutionRecord, event_type: str, attrs: Json, initiated: int, batch: _Batch
+    state: State, execution: ExecutionRecord, event_type: str, attrs: Json, initiated: int, batch: _Batch
 ) -> None:
     if execution.status != "OPEN":
         return
@@ -373,10 +381,10 @@ def _external_failed(
     for key in ("runId", "control"):
         if attrs.get(key) is not None:
             attributes[key] = attrs[key]
-    _failed(engine, execution, event_type, attributes)
+    _failed(state, execution, event_type, attributes)
 
 
-def _signal_external(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _signal_external(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     attributes: Json = {
         "workflowId": attrs["workflowId"],
         "signalName": attrs["signalName"],
@@ -385,29 +393,29 @@ def _signal_external(engine: Engine, execution: ExecutionRecord, attrs: Json, ba
     for key in ("runId", "input", "control"):
         if attrs.get(key) is not None:
             attributes[key] = attrs[key]
-    initiated = add_event(engine, execution, "SignalExternalWorkflowExecutionInitiated", attributes)
+    initiated = add_event(state, execution, "SignalExternalWorkflowExecutionInitiated", attributes)
 
     def deliver() -> None:
         target = _external_target(execution, attrs)
         if target is None:
             _external_failed(
-                engine, execution, "SignalExternalWorkflowExecutionFailed", attrs, initiated, batch
+                state, execution, "SignalExternalWorkflowExecutionFailed", attrs, initiated, batch
             )
             return
-        signal(engine, target, attrs["signalName"], attrs.get("input"), execution, initiated)
+        signal(state, target, attrs["signalName"], attrs.get("input"), execution, initiated)
         if execution.status == "OPEN":
             add_event(
-                engine,
+                state,
                 execution,
                 "ExternalWorkflowExecutionSignaled",
                 {"workflowExecution": target.ref, "initiatedEventId": initiated},
             )
-            request_decision(engine, execution)
+            request_decision(state, execution)
 
     batch.effects.append(deliver)
 
 
-def _request_cancel_external(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _request_cancel_external(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     attributes: Json = {
         "workflowId": attrs["workflowId"],
         "decisionTaskCompletedEventId": batch.completed_event_id,
@@ -415,29 +423,29 @@ def _request_cancel_external(engine: Engine, execution: ExecutionRecord, attrs: 
     for key in ("runId", "control"):
         if attrs.get(key) is not None:
             attributes[key] = attrs[key]
-    initiated = add_event(engine, execution, "RequestCancelExternalWorkflowExecutionInitiated", attributes)
+    initiated = add_event(state, execution, "RequestCancelExternalWorkflowExecutionInitiated", attributes)
 
     def deliver() -> None:
         target = _external_target(execution, attrs)
         if target is None:
             _external_failed(
-                engine, execution, "RequestCancelExternalWorkflowExecutionFailed", attrs, initiated, batch
+                state, execution, "RequestCancelExternalWorkflowExecutionFailed", attrs, initiated, batch
             )
             return
-        request_cancel(engine, target, execution, initiated)
+        request_cancel(state, target, execution, initiated)
         if execution.status == "OPEN":
             add_event(
-                engine,
+                state,
                 execution,
                 "ExternalWorkflowExecutionCancelRequested",
                 {"workflowExecution": target.ref, "initiatedEventId": initiated},
             )
-            request_decision(engine, execution)
+            request_decision(state, execution)
 
     batch.effects.append(deliver)
 
 
-def _start_child(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+def _start_child(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
     domain = execution.domain
     ref = attrs["workflowType"]
     workflow_id = attrs["workflowId"]
@@ -466,7 +474,7 @@ def _start_child(engine: Engine, execution: ExecutionRecord, attrs: Json, batch:
         except MissingDefault as missing:
             cause = f"DEFAULT_{missing.setting}_UNDEFINED"
     if cause is not None or workflow_type is None:
-        _failed(engine, execution, "StartChildWorkflowExecutionFailed", {**failure, "cause": cause})
+        _failed(state, execution, "StartChildWorkflowExecutionFailed", {**failure, "cause": cause})
         return
     initiated_attrs: Json = {
         "workflowId": workflow_id,
@@ -483,14 +491,14 @@ def _start_child(engine: Engine, execution: ExecutionRecord, attrs: Json, batch:
     for key in ("taskPriority", "lambdaRole"):
         if resolved[key] is not None:
             initiated_attrs[key] = resolved[key]
-    initiated = add_event(engine, execution, "StartChildWorkflowExecutionInitiated", initiated_attrs)
+    initiated = add_event(state, execution, "StartChildWorkflowExecutionInitiated", initiated_attrs)
 
     def start() -> None:
         if workflow_id in domain.open_executions:
             if execution.status == "OPEN":
                 failure["initiatedEventId"] = initiated
                 _failed(
-                    engine,
+                    state,
                     execution,
                     "StartChildWorkflowExecutionFailed",
                     {**failure, "cause": "WORKFLOW_ALREADY_RUNNING"},
@@ -498,7 +506,7 @@ def _start_child(engine: Engine, execution: ExecutionRecord, attrs: Json, batch:
             return
         parent = execution if execution.status == "OPEN" else None
         child = start_execution(
-            engine,
+            state,
             domain,
             workflow_type,
             workflow_id,
@@ -512,21 +520,21 @@ def _start_child(engine: Engine, execution: ExecutionRecord, attrs: Json, batch:
             return
         record = track_child(parent, child, ref, initiated)
         record.started_event_id = add_event(
-            engine,
+            state,
             parent,
             "ChildWorkflowExecutionStarted",
             {"workflowExecution": child.ref, "workflowType": ref, "initiatedEventId": initiated},
         )
-        request_decision(engine, parent)
+        request_decision(state, parent)
 
     batch.effects.append(start)
 
 
-def _schedule_lambda(engine: Engine, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
-    schedule_lambda(engine, execution, attrs, batch.completed_event_id)
+def _schedule_lambda(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:
+    schedule_lambda(state, execution, attrs, batch.completed_event_id)
 
 
-_APPLY: dict[str, Callable[[Engine, ExecutionRecord, Json, _Batch], None]] = {
+_APPLY: dict[str, Callable[[State, ExecutionRecord, Json, _Batch], None]] = {
     "ScheduleActivityTask": _schedule_activity,
     "RequestCancelActivityTask": _request_cancel_activity,
     "CompleteWorkflowExecution": _closer(

@@ -1,6 +1,14 @@
-"""SWF faults as the local server raises and serializes them."""
+"""SWF faults as the local server raises and serializes them, worded as SWF words them where known.
+
+Validation errors follow the wording of captured AWS answers: ``1 validation error detected: Value null
+at 'decisions.1.member.scheduleActivityTaskDecisionAttributes.activityId' failed to satisfy constraint:
+Member must not be null``, several joined by ``; `` after ``N validation errors detected:``.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "DefaultUndefinedFault",
@@ -9,6 +17,7 @@ __all__ = [
     "LimitExceededFault",
     "OperationNotPermittedFault",
     "SWFFault",
+    "SerializationException",
     "TooManyTagsFault",
     "TypeAlreadyExistsFault",
     "TypeDeprecatedFault",
@@ -16,7 +25,11 @@ __all__ = [
     "UnknownResourceFault",
     "ValidationException",
     "WorkflowExecutionAlreadyStartedFault",
+    "violation",
 ]
+
+_HIDDEN = frozenset({"taskToken"})
+"""Members whose values never appear in a message (a task token is a credential for its task)."""
 
 
 class SWFFault(Exception):
@@ -110,6 +123,46 @@ class ValidationException(SWFFault):
 
     code = "ValidationException"
     namespace = "com.amazon.coral.validate"
+
+    @classmethod
+    def of(cls, violations: Sequence[str]) -> ValidationException:
+        """Return the fault listing ``violations`` (made by :func:`violation`) as SWF counts and joins them."""
+        count = len(violations)
+        noun = "validation error" if count == 1 else "validation errors"
+        return cls(f"{count} {noun} detected: " + "; ".join(violations))
+
+
+class SerializationException(SWFFault):
+    """The body is not JSON, or a member has the wrong JSON type (SWF cannot deserialize it)."""
+
+    code = "SerializationException"
+    namespace = "com.amazon.coral.service"
+
+
+def violation(value: Any, path: str, constraint: str) -> str:
+    """Word one validation error as SWF does: ``Value 'x' at 'path' failed to satisfy constraint: ...``.
+
+    Args:
+        value: The offending value (None: the member is missing). Task tokens are never quoted.
+        path: The member's path in SWF's notation (``decisions.1.member.timerId``).
+        constraint: What the member must be (``Member must not be null``).
+    """
+    if value is None:
+        shown = "null"
+    elif path.rpartition(".")[2] in _HIDDEN:
+        shown = "(not shown)"
+    elif isinstance(value, str):
+        shown = f"'{value}'"
+    elif isinstance(value, bool):
+        shown = f"'{str(value).lower()}'"
+    elif isinstance(value, (int, float)):
+        shown = f"'{value}'"
+    elif isinstance(value, list):
+        # Java's rendering of a list; members that are structures are not spelled out.
+        shown = "'[" + ", ".join(item if isinstance(item, str) else "..." for item in value) + "]'"
+    else:
+        shown = "'{...}'"
+    return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
 
 
 class UnknownOperationException(SWFFault):

@@ -16,7 +16,7 @@ from aioswf.local.lifecycle import add_event, request_decision
 from aioswf.local.records import ExecutionRecord, LambdaRecord
 
 if TYPE_CHECKING:
-    from aioswf.local.engine import Engine
+    from aioswf.local.state import State
 
 __all__ = ["schedule_lambda"]
 
@@ -25,7 +25,7 @@ DEFAULT_TIMEOUT = "300"
 MAX_OPEN_LAMBDAS = 50
 
 
-def schedule_lambda(engine: Engine, execution: ExecutionRecord, attrs: Json, completed_event_id: int) -> None:
+def schedule_lambda(state: State, execution: ExecutionRecord, attrs: Json, completed_event_id: int) -> None:
     """Apply a ``ScheduleLambdaFunction`` decision."""
     lambda_id, name = attrs["id"], attrs["name"]
     cause = None
@@ -33,11 +33,11 @@ def schedule_lambda(engine: Engine, execution: ExecutionRecord, attrs: Json, com
         cause = "ID_ALREADY_IN_USE"
     elif len(execution.lambdas) >= MAX_OPEN_LAMBDAS:
         cause = "OPEN_LAMBDA_FUNCTIONS_LIMIT_EXCEEDED"
-    elif name not in engine.lambda_functions:
+    elif name not in state.lambda_functions:
         cause = "LAMBDA_SERVICE_NOT_AVAILABLE_IN_REGION"
     if cause is not None:
         add_event(
-            engine,
+            state,
             execution,
             "ScheduleLambdaFunctionFailed",
             {
@@ -47,7 +47,7 @@ def schedule_lambda(engine: Engine, execution: ExecutionRecord, attrs: Json, com
                 "decisionTaskCompletedEventId": completed_event_id,
             },
         )
-        request_decision(engine, execution)
+        request_decision(state, execution)
         return
     timeout = attrs.get("startToCloseTimeout") or DEFAULT_TIMEOUT
     event: Json = {
@@ -59,10 +59,10 @@ def schedule_lambda(engine: Engine, execution: ExecutionRecord, attrs: Json, com
     for key in ("control", "input"):
         if attrs.get(key) is not None:
             event[key] = attrs[key]
-    scheduled = add_event(engine, execution, "LambdaFunctionScheduled", event)
+    scheduled = add_event(state, execution, "LambdaFunctionScheduled", event)
     if execution.lambda_role is None:
         add_event(
-            engine,
+            state,
             execution,
             "StartLambdaFunctionFailed",
             {
@@ -71,19 +71,19 @@ def schedule_lambda(engine: Engine, execution: ExecutionRecord, attrs: Json, com
                 "message": "The workflow execution has no lambdaRole",
             },
         )
-        request_decision(engine, execution)
+        request_decision(state, execution)
         return
     record = LambdaRecord(lambda_id, name, scheduled)
     execution.lambdas[lambda_id] = record
     record.started_event_id = add_event(
-        engine, execution, "LambdaFunctionStarted", {"scheduledEventId": scheduled}
+        state, execution, "LambdaFunctionStarted", {"scheduledEventId": scheduled}
     )
-    record.deadline = engine.after(timeout, lambda: _timed_out(engine, execution, record))
-    record.task = asyncio.get_running_loop().create_task(_run(engine, execution, record, attrs.get("input")))
+    record.deadline = state.after(timeout, lambda: _timed_out(state, execution, record))
+    record.task = asyncio.get_running_loop().create_task(_run(state, execution, record, attrs.get("input")))
 
 
-async def _run(engine: Engine, execution: ExecutionRecord, record: LambdaRecord, payload: str | None) -> None:
-    function = engine.lambda_functions[record.name]
+async def _run(state: State, execution: ExecutionRecord, record: LambdaRecord, payload: str | None) -> None:
+    function = state.lambda_functions[record.name]
     try:
         if inspect.iscoroutinefunction(function):
             result = await function(payload)
@@ -95,7 +95,7 @@ async def _run(engine: Engine, execution: ExecutionRecord, record: LambdaRecord,
         raise
     except Exception as error:  # a failing function is an outcome to record, not a server error
         _close(
-            engine,
+            state,
             execution,
             record,
             "LambdaFunctionFailed",
@@ -103,26 +103,26 @@ async def _run(engine: Engine, execution: ExecutionRecord, record: LambdaRecord,
         )
         return
     attributes: Json = {} if result is None else {"result": str(result)}
-    _close(engine, execution, record, "LambdaFunctionCompleted", attributes)
+    _close(state, execution, record, "LambdaFunctionCompleted", attributes)
 
 
 def _close(
-    engine: Engine, execution: ExecutionRecord, record: LambdaRecord, event_type: str, extra: Json
+    state: State, execution: ExecutionRecord, record: LambdaRecord, event_type: str, extra: Json
 ) -> None:
     if execution.status != "OPEN" or execution.lambdas.get(record.lambda_id) is not record:
         return
     del execution.lambdas[record.lambda_id]
-    engine.cancel(record.deadline)
+    state.cancel(record.deadline)
     attributes: Json = {
         "scheduledEventId": record.scheduled_event_id,
         "startedEventId": record.started_event_id,
     }
     attributes.update(extra)
-    add_event(engine, execution, event_type, attributes)
-    request_decision(engine, execution)
+    add_event(state, execution, event_type, attributes)
+    request_decision(state, execution)
 
 
-def _timed_out(engine: Engine, execution: ExecutionRecord, record: LambdaRecord) -> None:
+def _timed_out(state: State, execution: ExecutionRecord, record: LambdaRecord) -> None:
     if record.task is not None:
         record.task.cancel()
-    _close(engine, execution, record, "LambdaFunctionTimedOut", {"timeoutType": "START_TO_CLOSE"})
+    _close(state, execution, record, "LambdaFunctionTimedOut", {"timeoutType": "START_TO_CLOSE"})

@@ -10,7 +10,7 @@ from aioswf.local.paging import paged
 from aioswf.local.records import ExecutionRecord
 
 if TYPE_CHECKING:
-    from aioswf.local.engine import Engine
+    from aioswf.local.state import State
 
 __all__ = ["HANDLERS"]
 
@@ -32,8 +32,8 @@ def _in_window(value: float | None, window: Json) -> bool:
     return latest is None or value <= latest
 
 
-def _select(engine: Engine, p: Json, *, closed: bool) -> tuple[list[ExecutionRecord], bool]:
-    domain = engine.domain(p["domain"])
+def _select(state: State, p: Json, *, closed: bool) -> tuple[list[ExecutionRecord], bool]:
+    domain = state.domain(p["domain"])
     if closed:
         if (p.get("startTimeFilter") is None) == (p.get("closeTimeFilter") is None):
             raise ValidationException("Specify exactly one of startTimeFilter and closeTimeFilter")
@@ -71,33 +71,36 @@ def _select(engine: Engine, p: Json, *, closed: bool) -> tuple[list[ExecutionRec
     return selected, by_close
 
 
-def _list(engine: Engine, p: Json, *, closed: bool) -> Json:
-    selected, by_close = _select(engine, p, closed=closed)
+def _list(state: State, p: Json, *, closed: bool) -> Json:
+    selected, by_close = _select(state, p, closed=closed)
+    # Timestamps have millisecond precision: executions started (or closed) in the same millisecond
+    # are ordered by creation (or closing), so that "newest first" is deterministic.
     selected.sort(
-        key=(lambda e: e.close or 0.0) if by_close else (lambda e: e.start), reverse=not p.get("reverseOrder")
+        key=(lambda e: (e.close or 0.0, e.close_order)) if by_close else (lambda e: (e.start, e.order)),
+        reverse=not p.get("reverseOrder"),
     )
     scope = f"{'Closed' if closed else 'Open'}/{p['domain']}"
     return paged("executionInfos", [execution.info() for execution in selected], p, scope)
 
 
-def list_open_workflow_executions(engine: Engine, p: Json) -> Json:
+def list_open_workflow_executions(state: State, p: Json) -> Json:
     """``ListOpenWorkflowExecutions`` (newest first unless ``reverseOrder``)."""
-    return _list(engine, p, closed=False)
+    return _list(state, p, closed=False)
 
 
-def list_closed_workflow_executions(engine: Engine, p: Json) -> Json:
+def list_closed_workflow_executions(state: State, p: Json) -> Json:
     """``ListClosedWorkflowExecutions`` (by start or close time, newest first unless ``reverseOrder``)."""
-    return _list(engine, p, closed=True)
+    return _list(state, p, closed=True)
 
 
-def count_open_workflow_executions(engine: Engine, p: Json) -> Json:
+def count_open_workflow_executions(state: State, p: Json) -> Json:
     """``CountOpenWorkflowExecutions``."""
-    return {"count": len(_select(engine, p, closed=False)[0]), "truncated": False}
+    return {"count": len(_select(state, p, closed=False)[0]), "truncated": False}
 
 
-def count_closed_workflow_executions(engine: Engine, p: Json) -> Json:
+def count_closed_workflow_executions(state: State, p: Json) -> Json:
     """``CountClosedWorkflowExecutions``."""
-    return {"count": len(_select(engine, p, closed=True)[0]), "truncated": False}
+    return {"count": len(_select(state, p, closed=True)[0]), "truncated": False}
 
 
 HANDLERS: dict[str, Any] = {

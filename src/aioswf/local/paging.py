@@ -30,9 +30,16 @@ def decode_token(token: str, scope: str) -> dict[str, Any]:
     """
     try:
         data = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeError, RecursionError):  # RecursionError: deep nesting
         raise ValidationException("Invalid nextPageToken") from None
-    if not isinstance(data, dict) or data.get("s") != scope or not isinstance(data.get("p"), int):
+    position = data.get("p") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("s") != scope
+        or not isinstance(position, int)
+        or isinstance(position, bool)
+        or position < 0
+    ):
         raise ValidationException("Invalid nextPageToken")
     return data
 

@@ -13,14 +13,13 @@ from aioswf.local.faults import (
     TypeDeprecatedFault,
     TypeNotDeprecatedFault,
     UnknownResourceFault,
-    ValidationException,
 )
 from aioswf.local.paging import paged
 from aioswf.local.records import ActivityTypeRecord, DomainRecord, WorkflowTypeRecord
-from aioswf.local.rules import check_duration, check_name, check_priority
+from aioswf.local.rules import Checks
 
 if TYPE_CHECKING:
-    from aioswf.local.engine import Engine
+    from aioswf.local.state import State
 
 __all__ = ["HANDLERS"]
 
@@ -49,25 +48,29 @@ _ACTIVITY_DEFAULTS = (
 # -- domains ------------------------------------------------------------------------------------
 
 
-def register_domain(engine: Engine, p: Json) -> Json:
+def register_domain(state: State, p: Json) -> Json:
     """``RegisterDomain``."""
     name = p["name"]
-    check_name(name, "domain name")
+    checks = Checks()
+    checks.name(name, "name")
     retention = p["workflowExecutionRetentionPeriodInDays"]
     if retention != "NONE" and (
         not (retention.isascii() and retention.isdigit()) or int(retention) > MAX_RETENTION_DAYS
     ):
-        raise ValidationException(
-            f"Invalid workflowExecutionRetentionPeriodInDays: {retention!r} (0 to {MAX_RETENTION_DAYS}, or NONE)"
+        checks.add(
+            retention,
+            "workflowExecutionRetentionPeriodInDays",
+            f"Member must be a whole number of days from 0 to {MAX_RETENTION_DAYS}, or NONE",
         )
-    if name in engine.domains:
+    checks.done()
+    if name in state.domains:
         raise DomainAlreadyExistsFault(name)
     tags = _tags(p.get("tags", []))
-    engine.domains[name] = DomainRecord(
+    state.domains[name] = DomainRecord(
         name=name,
         description=p.get("description"),
         retention_days=retention,
-        arn=f"arn:aws:swf:{engine.region}:{engine.account_id}:/domain/{name}",
+        arn=f"arn:aws:swf:{state.region}:{state.account_id}:/domain/{name}",
         tags=tags,
     )
     return {}
@@ -80,53 +83,53 @@ def _tags(tags: list[Json]) -> dict[str, str]:
     return result
 
 
-def describe_domain(engine: Engine, p: Json) -> Json:
+def describe_domain(state: State, p: Json) -> Json:
     """``DescribeDomain``."""
-    domain = engine.domain(p["name"])
+    domain = state.domain(p["name"])
     return {
         "domainInfo": domain.info(),
         "configuration": {"workflowExecutionRetentionPeriodInDays": domain.retention_days},
     }
 
 
-def deprecate_domain(engine: Engine, p: Json) -> Json:
+def deprecate_domain(state: State, p: Json) -> Json:
     """``DeprecateDomain``."""
-    domain = engine.domain(p["name"])
+    domain = state.domain(p["name"])
     if domain.status == "DEPRECATED":
         raise DomainDeprecatedFault(domain.name)
     domain.status = "DEPRECATED"
     return {}
 
 
-def undeprecate_domain(engine: Engine, p: Json) -> Json:
+def undeprecate_domain(state: State, p: Json) -> Json:
     """``UndeprecateDomain``."""
-    domain = engine.domain(p["name"])
+    domain = state.domain(p["name"])
     if domain.status == "REGISTERED":
         raise DomainAlreadyExistsFault(domain.name)
     domain.status = "REGISTERED"
     return {}
 
 
-def list_domains(engine: Engine, p: Json) -> Json:
+def list_domains(state: State, p: Json) -> Json:
     """``ListDomains`` (by name, ascending unless ``reverseOrder``)."""
     status = p["registrationStatus"]
-    domains = sorted((d for d in engine.domains.values() if d.status == status), key=lambda d: d.name)
+    domains = sorted((d for d in state.domains.values() if d.status == status), key=lambda d: d.name)
     if p.get("reverseOrder"):
         domains.reverse()
     return paged("domainInfos", [d.info() for d in domains], p, f"ListDomains/{status}")
 
 
-def _domain_by_arn(engine: Engine, arn: str) -> DomainRecord:
-    prefix = f"arn:aws:swf:{engine.region}:{engine.account_id}:/domain/"
-    domain = engine.domains.get(arn[len(prefix) :]) if arn.startswith(prefix) else None
+def _domain_by_arn(state: State, arn: str) -> DomainRecord:
+    prefix = f"arn:aws:swf:{state.region}:{state.account_id}:/domain/"
+    domain = state.domains.get(arn[len(prefix) :]) if arn.startswith(prefix) else None
     if domain is None:
         raise UnknownResourceFault(f"Unknown resource: {arn}")
     return domain
 
 
-def tag_resource(engine: Engine, p: Json) -> Json:
+def tag_resource(state: State, p: Json) -> Json:
     """``TagResource``."""
-    domain = _domain_by_arn(engine, p["resourceArn"])
+    domain = _domain_by_arn(state, p["resourceArn"])
     merged = {**domain.tags, **_tags(p["tags"])}
     if len(merged) > MAX_TAGS:
         raise TooManyTagsFault(f"A resource can have at most {MAX_TAGS} tags")
@@ -134,31 +137,31 @@ def tag_resource(engine: Engine, p: Json) -> Json:
     return {}
 
 
-def untag_resource(engine: Engine, p: Json) -> Json:
+def untag_resource(state: State, p: Json) -> Json:
     """``UntagResource``."""
-    domain = _domain_by_arn(engine, p["resourceArn"])
+    domain = _domain_by_arn(state, p["resourceArn"])
     for key in p["tagKeys"]:
         domain.tags.pop(key, None)
     return {}
 
 
-def list_tags_for_resource(engine: Engine, p: Json) -> Json:
+def list_tags_for_resource(state: State, p: Json) -> Json:
     """``ListTagsForResource``."""
-    domain = _domain_by_arn(engine, p["resourceArn"])
+    domain = _domain_by_arn(state, p["resourceArn"])
     return {"tags": [{"key": key, "value": value} for key, value in domain.tags.items()]}
 
 
 # -- types --------------------------------------------------------------------------------------
 
 
-def _types(engine: Engine, p: Json, kind: str) -> dict[tuple[str, str], Any]:
-    domain = engine.domain(p["domain"])
+def _types(state: State, p: Json, kind: str) -> dict[tuple[str, str], Any]:
+    domain = state.domain(p["domain"])
     return domain.workflow_types if kind == "workflow" else domain.activity_types
 
 
-def _type(engine: Engine, p: Json, kind: str) -> Any:
+def _type(state: State, p: Json, kind: str) -> Any:
     ref = p[f"{kind}Type"]
-    found = _types(engine, p, kind).get((ref["name"], ref["version"]))
+    found = _types(state, p, kind).get((ref["name"], ref["version"]))
     if found is None:
         raise UnknownResourceFault(
             f"Unknown type: {kind.capitalize()}Type=[name={ref['name']}, version={ref['version']}]"
@@ -166,45 +169,47 @@ def _type(engine: Engine, p: Json, kind: str) -> Any:
     return found
 
 
-def _register(engine: Engine, p: Json, kind: str) -> Json:
-    domain = engine.domain(p["domain"], registered=True)
+def _register(state: State, p: Json, kind: str) -> Json:
     name, version = p["name"], p["version"]
-    check_name(name, "type name")
-    check_name(version, "type version")
     defaults = _WORKFLOW_DEFAULTS if kind == "workflow" else _ACTIVITY_DEFAULTS
     configuration = {key: p[key] for key in defaults if key in p}
+    checks = Checks()
+    checks.name(name, "name")
+    checks.name(version, "version")
     for key, value in configuration.items():
         if key.endswith("Timeout"):
-            check_duration(value, key)
-    if configuration.get("defaultExecutionStartToCloseTimeout") == "NONE":
-        raise ValidationException("defaultExecutionStartToCloseTimeout cannot be NONE")
-    check_priority(configuration.get("defaultTaskPriority"), "defaultTaskPriority")
+            # As the API reference says: an execution's start-to-close timeout is never unlimited.
+            checks.duration(value, key, unlimited=key != "defaultExecutionStartToCloseTimeout")
+    checks.priority(configuration.get("defaultTaskPriority"), "defaultTaskPriority")
+    checks.name((configuration.get("defaultTaskList") or {}).get("name"), "defaultTaskList.name")
+    checks.done()
+    domain = state.domain(p["domain"], registered=True)
     types: dict[tuple[str, str], Any] = domain.workflow_types if kind == "workflow" else domain.activity_types
     if (name, version) in types:
         raise TypeAlreadyExistsFault(f"{kind.capitalize()}Type=[name={name}, version={version}]")
     if len(types) >= 10000:
         raise LimitExceededFault("Too many types in the domain")
     cls = WorkflowTypeRecord if kind == "workflow" else ActivityTypeRecord
-    types[(name, version)] = cls(name, version, p.get("description"), engine.now(), configuration)
+    types[(name, version)] = cls(name, version, p.get("description"), state.now(), configuration)
     return {}
 
 
-def _describe(engine: Engine, p: Json, kind: str) -> Json:
-    found = _type(engine, p, kind)
+def _describe(state: State, p: Json, kind: str) -> Json:
+    found = _type(state, p, kind)
     return {"typeInfo": found.info(), "configuration": dict(found.configuration)}
 
 
-def _deprecate(engine: Engine, p: Json, kind: str) -> Json:
-    found = _type(engine, p, kind)
+def _deprecate(state: State, p: Json, kind: str) -> Json:
+    found = _type(state, p, kind)
     if found.status == "DEPRECATED":
         raise TypeDeprecatedFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
     found.status = "DEPRECATED"
-    found.deprecation = engine.now()
+    found.deprecation = state.now()
     return {}
 
 
-def _undeprecate(engine: Engine, p: Json, kind: str) -> Json:
-    found = _type(engine, p, kind)
+def _undeprecate(state: State, p: Json, kind: str) -> Json:
+    found = _type(state, p, kind)
     if found.status == "REGISTERED":
         raise TypeAlreadyExistsFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
     found.status = "REGISTERED"
@@ -212,21 +217,21 @@ def _undeprecate(engine: Engine, p: Json, kind: str) -> Json:
     return {}
 
 
-def _delete(engine: Engine, p: Json, kind: str) -> Json:
-    found = _type(engine, p, kind)
+def _delete(state: State, p: Json, kind: str) -> Json:
+    found = _type(state, p, kind)
     if found.status != "DEPRECATED":
         raise TypeNotDeprecatedFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
-    del _types(engine, p, kind)[(found.name, found.version)]
+    del _types(state, p, kind)[(found.name, found.version)]
     return {}
 
 
-def _list(engine: Engine, p: Json, kind: str) -> Json:
+def _list(state: State, p: Json, kind: str) -> Json:
     status = p["registrationStatus"]
     name = p.get("name")
     found = sorted(
         (
             t
-            for t in _types(engine, p, kind).values()
+            for t in _types(state, p, kind).values()
             if t.status == status and (name is None or t.name == name)
         ),
         key=lambda t: (t.name, t.version),
@@ -238,8 +243,8 @@ def _list(engine: Engine, p: Json, kind: str) -> Json:
 
 
 def _bind(function: Any, kind: str) -> Any:
-    def handler(engine: Engine, p: Json) -> Json:
-        result: Json = function(engine, p, kind)
+    def handler(state: State, p: Json) -> Json:
+        result: Json = function(state, p, kind)
         return result
 
     return handler

@@ -8,9 +8,21 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import web
+
 from aioswf.local.clock import Clock
+from aioswf.local.console import console_url, mount_console
 from aioswf.local.engine import Engine, LambdaFunction
-from aioswf.local.server import HTTPProtocol, ResponseChecker
+from aioswf.local.server import (
+    BODY_TIMEOUT,
+    IDLE_TIMEOUT,
+    MAX_BODY_SIZE,
+    MAX_BUFFERED_BODIES,
+    HTTPLimits,
+    ProtocolLog,
+    ResponseChecker,
+    make_app,
+)
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection
@@ -18,6 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["LocalSWF", "LocalSWFThread"]
 
 CHECK_ENV = "AIOSWF_LOCAL_CHECK_RESPONSES"
+_STOP_GRACE = 1.0
+"""Seconds that answers already on their way get when the server stops, before connections close."""
+_LINGER = 2.0
+"""Seconds a refused upload's remaining bytes are read (and dropped) so its client can read the refusal."""
 
 
 class LocalSWF:
@@ -37,6 +53,12 @@ class LocalSWF:
             variable is ``1``).
         lambda_functions: Python callables standing in for Lambda functions, by function name.
         region: The region in domain ARNs and in :meth:`connection`.
+        idle_timeout: Seconds a connection may go without a complete request head (idle between
+            requests, or sending a head); then the server closes it.
+        body_timeout: Seconds to receive a request body once its head arrived (then HTTP 408).
+        max_body_size: Bytes of one request body (larger: HTTP 413, checked as the bytes arrive).
+        max_buffered_bodies: Bytes all request bodies being received may hold together (a body that
+            would pass it: HTTP 503, which botocore retries).
     """
 
     def __init__(
@@ -49,6 +71,10 @@ class LocalSWF:
         check_responses: bool | None = None,
         lambda_functions: dict[str, LambdaFunction] | None = None,
         region: str = "us-east-1",
+        idle_timeout: float = IDLE_TIMEOUT,
+        body_timeout: float = BODY_TIMEOUT,
+        max_body_size: int = MAX_BODY_SIZE,
+        max_buffered_bodies: int = MAX_BUFFERED_BODIES,
     ) -> None:
         self.host = host
         self.port = port
@@ -59,9 +85,28 @@ class LocalSWF:
         if check_responses is None:
             check_responses = os.environ.get(CHECK_ENV, "") == "1"
         self.checker = ResponseChecker() if check_responses else None
-        self._server: asyncio.Server | None = None
-        self._connections: set[HTTPProtocol] = set()
+        self.limits = HTTPLimits(
+            max_body_size=max_body_size,
+            max_buffered_bodies=max_buffered_bodies,
+            idle_timeout=idle_timeout,
+            body_timeout=body_timeout,
+        )
+        self.app = make_app(self.engine, self.checker, self.limits)
+        # The web console shares the server's host and port (GET / and /console/...); SWF stays on POST /.
+        mount_console(self.app, self.engine, host=host)
+        self._runner: web.AppRunner | None = None
         self._state = "unopened"
+
+    @property
+    def console_url(self) -> str:
+        """The web console's URL, e.g. ``http://127.0.0.1:50123/`` (see ``docs/console.md``).
+
+        Raises:
+            RuntimeError: If the server is not running.
+        """
+        if self._state != "open":
+            raise RuntimeError("the local SWF server is not running")
+        return console_url(self.host, self.port)
 
     @property
     def clock(self) -> Clock:
@@ -107,19 +152,30 @@ class LocalSWF:
         """
         if self._state != "unopened":
             raise RuntimeError(f"cannot start a local SWF server that is {self._state}")
+        self._state = "starting"
         await self.engine.start()
-        loop = asyncio.get_running_loop()
+        runner = web.AppRunner(
+            self.app,
+            access_log=None,
+            logger=ProtocolLog(),
+            keepalive_timeout=self.limits.idle_timeout,
+            lingering_time=_LINGER,
+            # A long poll whose client hung up is cancelled, so the task it was about to take stays queued.
+            handler_cancellation=True,
+            shutdown_timeout=_STOP_GRACE,
+            auto_decompress=False,
+        )
         try:
-            self._server = await loop.create_server(
-                lambda: HTTPProtocol(self.engine, self.checker, self._connections),
-                self.host,
-                self.port,
-                reuse_address=True,
-            )
+            await runner.setup()
+            site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+            await site.start()
         except BaseException:
+            await runner.cleanup()
             await self.engine.stop()
+            self._state = "unopened"
             raise
-        self.port = self._server.sockets[0].getsockname()[1]
+        self._runner = runner
+        self.port = runner.addresses[0][1]
         self._state = "open"
 
     async def stop(self) -> None:
@@ -128,19 +184,9 @@ class LocalSWF:
             self._state = "closed"
             return
         self._state = "closed"
-        assert self._server is not None
-        self._server.close()
+        assert self._runner is not None
         self.engine.release_polls()
-        answering = [connection.pending for connection in self._connections if connection.pending is not None]
-        if answering:
-            await asyncio.wait(answering, timeout=1.0)
-        polls = [
-            poll
-            for poll in (connection.close() for connection in list(self._connections))
-            if poll is not None
-        ]
-        await asyncio.gather(*polls, return_exceptions=True)
-        await self._server.wait_closed()
+        await self._runner.cleanup()
         await self.engine.stop()
 
     def reset(self) -> None:

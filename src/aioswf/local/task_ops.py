@@ -12,7 +12,7 @@ from aioswf.local.paging import DEFAULT_PAGE_SIZE, decode_token, encode_token
 from aioswf.local.records import ActivityRecord, DecisionRecord, ExecutionRecord
 
 if TYPE_CHECKING:
-    from aioswf.local.engine import Engine
+    from aioswf.local.state import State
 
 __all__ = ["HANDLERS"]
 
@@ -20,23 +20,24 @@ Json = dict[str, Any]
 _PAGE_SCOPE = "DecisionTask"
 
 
-async def poll_for_decision_task(engine: Engine, p: Json) -> Json:
+async def poll_for_decision_task(state: State, p: Json) -> Json:
     """``PollForDecisionTask``: a long poll; later pages of a task's history come back at once."""
-    domain = engine.domain(p["domain"])
+    domain = state.domain(p["domain"])
     if p.get("nextPageToken"):
         data = decode_token(p["nextPageToken"], _PAGE_SCOPE)
-        execution, record = engine.task(str(data.get("t", "")), "decision")
+        execution, record = state.task(str(data.get("t", "")), "decision")
         return _decision_page(execution, record, p, data["p"])
-    queue = engine.decision_queue(domain.name, p["taskList"]["name"])
+    queue = state.decision_queue(domain.name, p["taskList"]["name"])
     loop = asyncio.get_running_loop()
-    give_up = loop.time() + engine.poll_wait
+    give_up = loop.time() + state.poll_wait
     while True:
         task = await queue.take(give_up - loop.time())
         if task is None:
-            return {"taskToken": "", "startedEventId": 0, "previousStartedEventId": 0}
+            # As AWS answers an empty poll: no taskToken key at all (the model's minimum length is 1).
+            return {"previousStartedEventId": 0, "startedEventId": 0}
         execution, record = task.execution, task.record
         if execution.status == "OPEN" and execution.decision is record and not record.started_event_id:
-            start_decision(engine, execution, record, p.get("identity"))
+            start_decision(state, execution, record, p.get("identity"))
             return _decision_page(execution, record, p, 0)
 
 
@@ -62,16 +63,16 @@ def _decision_page(execution: ExecutionRecord, record: DecisionRecord, p: Json, 
     return result
 
 
-async def poll_for_activity_task(engine: Engine, p: Json) -> Json:
+async def poll_for_activity_task(state: State, p: Json) -> Json:
     """``PollForActivityTask``: a long poll."""
-    domain = engine.domain(p["domain"])
-    queue = engine.activity_queue(domain.name, p["taskList"]["name"])
+    domain = state.domain(p["domain"])
+    queue = state.activity_queue(domain.name, p["taskList"]["name"])
     loop = asyncio.get_running_loop()
-    give_up = loop.time() + engine.poll_wait
+    give_up = loop.time() + state.poll_wait
     while True:
         task = await queue.take(give_up - loop.time())
         if task is None:
-            return {"taskToken": "", "startedEventId": 0}
+            return {"startedEventId": 0}
         execution: ExecutionRecord = task.execution
         record: ActivityRecord = task.record
         if (
@@ -79,7 +80,7 @@ async def poll_for_activity_task(engine: Engine, p: Json) -> Json:
             and execution.activities.get(record.activity_id) is record
             and not record.started_event_id
         ):
-            token = start_activity(engine, execution, record, p.get("identity"))
+            token = start_activity(state, execution, record, p.get("identity"))
             result: Json = {
                 "taskToken": token,
                 "activityId": record.activity_id,
@@ -92,65 +93,65 @@ async def poll_for_activity_task(engine: Engine, p: Json) -> Json:
             return result
 
 
-def respond_decision_task_completed(engine: Engine, p: Json) -> Json:
+def respond_decision_task_completed(state: State, p: Json) -> Json:
     """``RespondDecisionTaskCompleted``."""
-    execution, record = engine.task(p["taskToken"], "decision")
-    complete_decision_task(engine, execution, record, p)
+    execution, record = state.task(p["taskToken"], "decision")
+    complete_decision_task(state, execution, record, p)
     return {}
 
 
-def _activity_closed(engine: Engine, p: Json, event_type: str, attributes: Json) -> Json:
-    execution, record = engine.task(p["taskToken"], "activity")
+def _activity_closed(state: State, p: Json, event_type: str, attributes: Json) -> Json:
+    execution, record = state.task(p["taskToken"], "activity")
     event: Json = {"scheduledEventId": record.scheduled_event_id, "startedEventId": record.started_event_id}
     event.update({key: value for key, value in attributes.items() if value is not None})
-    add_event(engine, execution, event_type, event)
-    close_activity(engine, execution, record)
-    request_decision(engine, execution)
+    add_event(state, execution, event_type, event)
+    close_activity(state, execution, record)
+    request_decision(state, execution)
     return {}
 
 
-def respond_activity_task_completed(engine: Engine, p: Json) -> Json:
+def respond_activity_task_completed(state: State, p: Json) -> Json:
     """``RespondActivityTaskCompleted``."""
-    return _activity_closed(engine, p, "ActivityTaskCompleted", {"result": p.get("result")})
+    return _activity_closed(state, p, "ActivityTaskCompleted", {"result": p.get("result")})
 
 
-def respond_activity_task_failed(engine: Engine, p: Json) -> Json:
+def respond_activity_task_failed(state: State, p: Json) -> Json:
     """``RespondActivityTaskFailed``."""
     return _activity_closed(
-        engine, p, "ActivityTaskFailed", {"reason": p.get("reason"), "details": p.get("details")}
+        state, p, "ActivityTaskFailed", {"reason": p.get("reason"), "details": p.get("details")}
     )
 
 
-def respond_activity_task_canceled(engine: Engine, p: Json) -> Json:
+def respond_activity_task_canceled(state: State, p: Json) -> Json:
     """``RespondActivityTaskCanceled``."""
-    _, record = engine.task(p["taskToken"], "activity")
+    _, record = state.task(p["taskToken"], "activity")
     latest = record.cancel_requested_event_id or None
     return _activity_closed(
-        engine,
+        state,
         p,
         "ActivityTaskCanceled",
         {"details": p.get("details"), "latestCancelRequestedEventId": latest},
     )
 
 
-def record_activity_task_heartbeat(engine: Engine, p: Json) -> Json:
+def record_activity_task_heartbeat(state: State, p: Json) -> Json:
     """``RecordActivityTaskHeartbeat``: restarts the heartbeat timeout, reports cancellation requests."""
-    execution, record = engine.task(p["taskToken"], "activity")
-    touch_heartbeat(engine, execution, record, p.get("details"))
+    execution, record = state.task(p["taskToken"], "activity")
+    touch_heartbeat(state, execution, record, p.get("details"))
     return {"cancelRequested": bool(record.cancel_requested_event_id)}
 
 
-def count_pending_decision_tasks(engine: Engine, p: Json) -> Json:
+def count_pending_decision_tasks(state: State, p: Json) -> Json:
     """``CountPendingDecisionTasks``."""
-    domain = engine.domain(p["domain"])
-    queue = engine.decision_queues.get((domain.name, p["taskList"]["name"]))
+    domain = state.domain(p["domain"])
+    queue = state.decision_queues.get((domain.name, p["taskList"]["name"]))
     return {"count": queue.size if queue else 0, "truncated": False}
 
 
-def count_pending_activity_tasks(engine: Engine, p: Json) -> Json:
+def count_pending_activity_tasks(state: State, p: Json) -> Json:
     """``CountPendingActivityTasks``."""
-    domain = engine.domain(p["domain"])
-    queue = engine.activity_queues.get((domain.name, p["taskList"]["name"]))
+    domain = state.domain(p["domain"])
+    queue = state.activity_queues.get((domain.name, p["taskList"]["name"]))
     return {"count": queue.size if queue else 0, "truncated": False}
 
 

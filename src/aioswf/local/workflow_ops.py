@@ -9,7 +9,6 @@ from aioswf.local.faults import (
     LimitExceededFault,
     TypeDeprecatedFault,
     UnknownResourceFault,
-    ValidationException,
     WorkflowExecutionAlreadyStartedFault,
 )
 from aioswf.local.lifecycle import (
@@ -22,15 +21,14 @@ from aioswf.local.lifecycle import (
 )
 from aioswf.local.paging import paged
 from aioswf.local.records import DomainRecord, ExecutionRecord
-from aioswf.local.rules import check_duration, check_name, check_priority
+from aioswf.local.rules import Checks
 
 if TYPE_CHECKING:
-    from aioswf.local.engine import Engine
+    from aioswf.local.state import State
 
 __all__ = ["HANDLERS", "find_execution", "open_execution"]
 
 Json = dict[str, Any]
-MAX_TAGS = 5
 MAX_OPEN_EXECUTIONS = 100_000
 
 
@@ -42,6 +40,8 @@ def open_execution(domain: DomainRecord, workflow_id: str, run_id: str | None) -
     """
     execution = domain.open_executions.get(workflow_id)
     if execution is None or (run_id and execution.run_id != run_id):
+        if not run_id:
+            raise UnknownResourceFault(f"Unknown execution, workflowId = {workflow_id}")
         raise UnknownResourceFault(
             f"Unknown execution: WorkflowExecution=[workflowId={workflow_id}, runId={run_id}]"
         )
@@ -62,27 +62,34 @@ def find_execution(domain: DomainRecord, ref: Json) -> ExecutionRecord:
     return execution
 
 
-def check_start_settings(settings: Json) -> None:
-    """Validate the explicit settings of a start, child start or continue-as-new.
+def check_start_settings(checks: Checks, settings: Json, path: str = "", *, unlimited: bool = False) -> None:
+    """Check the explicit settings of a start, child start or continue-as-new.
 
-    Raises:
-        ValidationException: On a malformed duration, priority or tag list.
+    Args:
+        checks: Where violations go.
+        settings: The request or decision attributes.
+        path: The attributes' path in the request ("" for a request's own members).
+        unlimited: Whether ``executionStartToCloseTimeout`` may be ``NONE`` (decisions only: the API
+            reference forbids it for StartWorkflowExecution alone).
     """
-    for key in ("executionStartToCloseTimeout", "taskStartToCloseTimeout"):
-        check_duration(settings.get(key), key)
-    if settings.get("executionStartToCloseTimeout") == "NONE":
-        raise ValidationException("executionStartToCloseTimeout cannot be NONE")
-    check_priority(settings.get("taskPriority"), "taskPriority")
-    if len(settings.get("tagList") or []) > MAX_TAGS:
-        raise ValidationException(f"tagList may hold at most {MAX_TAGS} tags")
-    if settings.get("taskList"):
-        check_name(settings["taskList"]["name"], "task list name")
+    prefix = f"{path}." if path else ""
+    checks.duration(
+        settings.get("executionStartToCloseTimeout"),
+        prefix + "executionStartToCloseTimeout",
+        unlimited=unlimited,
+    )
+    checks.duration(settings.get("taskStartToCloseTimeout"), prefix + "taskStartToCloseTimeout")
+    checks.priority(settings.get("taskPriority"), prefix + "taskPriority")
+    checks.name((settings.get("taskList") or {}).get("name"), prefix + "taskList.name")
+    checks.name(settings.get("workflowId"), prefix + "workflowId")
 
 
-def start_workflow_execution(engine: Engine, p: Json) -> Json:
+def start_workflow_execution(state: State, p: Json) -> Json:
     """``StartWorkflowExecution``."""
-    domain = engine.domain(p["domain"], registered=True)
-    check_name(p["workflowId"], "workflowId")
+    checks = Checks()
+    check_start_settings(checks, p)
+    checks.done()
+    domain = state.domain(p["domain"], registered=True)
     ref = p["workflowType"]
     workflow_type = domain.workflow_types.get((ref["name"], ref["version"]))
     if workflow_type is None:
@@ -91,7 +98,6 @@ def start_workflow_execution(engine: Engine, p: Json) -> Json:
         )
     if workflow_type.status != "REGISTERED":
         raise TypeDeprecatedFault(f"WorkflowType=[name={ref['name']}, version={ref['version']}]")
-    check_start_settings(p)
     if p["workflowId"] in domain.open_executions:
         raise WorkflowExecutionAlreadyStartedFault(f"Already Started: workflowId={p['workflowId']}")
     if len(domain.open_executions) >= MAX_OPEN_EXECUTIONS:
@@ -101,20 +107,20 @@ def start_workflow_execution(engine: Engine, p: Json) -> Json:
     except MissingDefault as missing:
         raise DefaultUndefinedFault(f"No default value for {missing.setting}") from None
     execution = start_execution(
-        engine, domain, workflow_type, p["workflowId"], resolved, input=p.get("input"), tags=p.get("tagList")
+        state, domain, workflow_type, p["workflowId"], resolved, input=p.get("input"), tags=p.get("tagList")
     )
     return {"runId": execution.run_id}
 
 
-def signal_workflow_execution(engine: Engine, p: Json) -> Json:
+def signal_workflow_execution(state: State, p: Json) -> Json:
     """``SignalWorkflowExecution``."""
-    execution = open_execution(engine.domain(p["domain"]), p["workflowId"], p.get("runId"))
-    signal(engine, execution, p["signalName"], p.get("input"))
+    execution = open_execution(state.domain(p["domain"]), p["workflowId"], p.get("runId"))
+    signal(state, execution, p["signalName"], p.get("input"))
     return {}
 
 
 def signal(
-    engine: Engine,
+    state: State,
     execution: ExecutionRecord,
     name: str,
     input: str | None,
@@ -128,12 +134,12 @@ def signal(
     if source is not None:
         attributes["externalWorkflowExecution"] = source.ref
         attributes["externalInitiatedEventId"] = initiated_event_id
-    add_event(engine, execution, "WorkflowExecutionSignaled", attributes)
-    request_decision(engine, execution)
+    add_event(state, execution, "WorkflowExecutionSignaled", attributes)
+    request_decision(state, execution)
 
 
 def request_cancel(
-    engine: Engine,
+    state: State,
     execution: ExecutionRecord,
     source: ExecutionRecord | None = None,
     initiated_event_id: int = 0,
@@ -144,22 +150,22 @@ def request_cancel(
         attributes["externalWorkflowExecution"] = source.ref
         attributes["externalInitiatedEventId"] = initiated_event_id
     execution.cancel_requested = True
-    add_event(engine, execution, "WorkflowExecutionCancelRequested", attributes)
-    request_decision(engine, execution)
+    add_event(state, execution, "WorkflowExecutionCancelRequested", attributes)
+    request_decision(state, execution)
 
 
-def request_cancel_workflow_execution(engine: Engine, p: Json) -> Json:
+def request_cancel_workflow_execution(state: State, p: Json) -> Json:
     """``RequestCancelWorkflowExecution``."""
-    execution = open_execution(engine.domain(p["domain"]), p["workflowId"], p.get("runId"))
-    request_cancel(engine, execution)
+    execution = open_execution(state.domain(p["domain"]), p["workflowId"], p.get("runId"))
+    request_cancel(state, execution)
     return {}
 
 
-def terminate_workflow_execution(engine: Engine, p: Json) -> Json:
+def terminate_workflow_execution(state: State, p: Json) -> Json:
     """``TerminateWorkflowExecution``."""
-    execution = open_execution(engine.domain(p["domain"]), p["workflowId"], p.get("runId"))
+    execution = open_execution(state.domain(p["domain"]), p["workflowId"], p.get("runId"))
     terminate(
-        engine,
+        state,
         execution,
         reason=p.get("reason"),
         details=p.get("details"),
@@ -169,9 +175,9 @@ def terminate_workflow_execution(engine: Engine, p: Json) -> Json:
     return {}
 
 
-def describe_workflow_execution(engine: Engine, p: Json) -> Json:
+def describe_workflow_execution(state: State, p: Json) -> Json:
     """``DescribeWorkflowExecution``."""
-    execution = find_execution(engine.domain(p["domain"]), p["execution"])
+    execution = find_execution(state.domain(p["domain"]), p["execution"])
     configuration: Json = {
         "taskStartToCloseTimeout": execution.task_timeout,
         "executionStartToCloseTimeout": execution.execution_timeout,
@@ -201,9 +207,9 @@ def describe_workflow_execution(engine: Engine, p: Json) -> Json:
     return result
 
 
-def get_workflow_execution_history(engine: Engine, p: Json) -> Json:
+def get_workflow_execution_history(state: State, p: Json) -> Json:
     """``GetWorkflowExecutionHistory``."""
-    execution = find_execution(engine.domain(p["domain"]), p["execution"])
+    execution = find_execution(state.domain(p["domain"]), p["execution"])
     events = execution.events[::-1] if p.get("reverseOrder") else execution.events
     scope = f"History/{execution.run_id}/{bool(p.get('reverseOrder'))}"
     return paged("events", events, p, scope)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 import attrs
 
+from aioswf import validation
 from aioswf.connection import get_connection
-from aioswf.exceptions import DoesNotExistError
+from aioswf.exceptions import DoesNotExistError, ValidationError
 from aioswf.models import _fields as fields
 
 if TYPE_CHECKING:
@@ -144,12 +145,25 @@ class ModelDiff(Sequence[Difference]):
 
 
 def to_datetime(value: Any) -> datetime | None:
-    """Reads an SWF timestamp (an aware datetime from botocore, or epoch seconds) as an aware datetime."""
+    """Reads an SWF timestamp (an aware datetime from botocore, or epoch seconds) as an aware datetime.
+
+    Raises:
+        ValidationError: When the value is neither, or names no time a datetime can hold.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    if not isinstance(value, bool) and isinstance(value, (int, float, str)):
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass
+    raise ValidationError(
+        f"a timestamp must be a datetime or epoch seconds, got {validation.describe_value(value)}",
+        argument="timestamp",
+        limit="a datetime, or epoch seconds within years 1-9999",
+    )
 
 
 #: The converters `trusted` still applies: they change a value's type rather than check it.

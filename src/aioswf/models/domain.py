@@ -23,7 +23,9 @@ __all__ = ["Domain", "domain_from_api"]
 def _retention(value: Any) -> int | None:
     if value is None:
         return None
-    return int(validation.check_retention_period(value))
+    checked = validation.check_retention_period(value)
+    # SWF reads "NONE" as 0: keep no closed history. Domains read from SWF give 0 for it too.
+    return 0 if checked == "NONE" else int(checked)
 
 
 @attrs.frozen

@@ -32,6 +32,9 @@ from typing import Any, ClassVar
 
 import attrs
 
+from aioswf.exceptions import ValidationError
+from aioswf.validation import describe_value
+
 __all__ = [
     "EVENT_TYPES",
     "ActivityTaskEvent",
@@ -93,16 +96,21 @@ def event_attributes_key(event_type: str) -> str:
 def _timestamp(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, bool):
-        raise ValueError(f"invalid eventTimestamp: {value!r}")
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str):
-        try:
-            return datetime.fromtimestamp(float(value), tz=timezone.utc)
-        except ValueError:
-            return _timestamp(datetime.fromisoformat(value))
-    raise ValueError(f"invalid eventTimestamp: {value!r}")
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        if isinstance(value, str):
+            try:
+                return datetime.fromtimestamp(float(value), tz=timezone.utc)
+            except ValueError:
+                return _timestamp(datetime.fromisoformat(value))
+    except (ValueError, OverflowError, OSError):
+        pass  # out of a datetime's range, or no time at all
+    raise _invalid(f"invalid eventTimestamp: {describe_value(value)}")
+
+
+def _invalid(message: str) -> ValidationError:
+    return ValidationError(message, argument="raw_event", limit="SWF's HistoryEvent shape")
 
 
 def _no_attribute(event: Event, key: str) -> AttributeError:
@@ -635,17 +643,18 @@ def check_raw_event(raw_event: Any) -> int:
         Its id.
 
     Raises:
-        ValueError: When it is not a mapping, lacks one of the three, or its id is not a number.
+        ValidationError: (a ``ValueError``) when it is not a mapping, lacks one of the three, or its id is
+            not a number.
     """
     if not isinstance(raw_event, Mapping):
-        raise ValueError(f"a raw event must be a mapping, not {type(raw_event).__name__}")
+        raise _invalid(f"a raw event must be a mapping, not {type(raw_event).__name__}")
     if "eventId" not in raw_event or "eventType" not in raw_event or "eventTimestamp" not in raw_event:
         missing = [key for key in ("eventId", "eventType", "eventTimestamp") if key not in raw_event]
-        raise ValueError(f"raw event lacks {', '.join(missing)}: {raw_event!r:.200}")
+        raise _invalid(f"raw event lacks {', '.join(missing)}: {describe_value(raw_event)}")
     try:
         return int(raw_event["eventId"])
-    except (TypeError, ValueError):
-        raise ValueError(f"invalid eventId: {raw_event['eventId']!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise _invalid(f"invalid eventId: {describe_value(raw_event['eventId'])}") from None
 
 
 # A function with a class's name: the seed's callers write EventFactory(raw_event) and get an Event.
@@ -661,7 +670,8 @@ def EventFactory(raw_event: Mapping[str, Any]) -> Event:
         does not know.
 
     Raises:
-        ValueError: When the raw event lacks its id, type or timestamp, or one of them is malformed.
+        ValidationError: (a ``ValueError``) when the raw event lacks its id, type or timestamp, or one of
+            them is malformed.
     """
     event_id = check_raw_event(raw_event)
     name = str(raw_event["eventType"])

@@ -8,11 +8,14 @@ Log `token_ref` instead: a short, stable digest of the token.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
+from aioswf import validation
+from aioswf.exceptions import ValidationError
+from aioswf.models import _fields as fields
 from aioswf.models.activity import ActivityType
 from aioswf.models.base import trusted
 from aioswf.models.domain import Domain
@@ -20,6 +23,8 @@ from aioswf.models.history import History
 from aioswf.models.workflow import WorkflowExecution, WorkflowType
 
 __all__ = ["ActivityTask", "DecisionTask", "token_ref"]
+
+_T = TypeVar("_T")
 
 
 def token_ref(task_token: str) -> str:
@@ -35,7 +40,7 @@ def token_ref(task_token: str) -> str:
 
 
 def _domain(value: Domain | str) -> Domain:
-    return Domain(value) if isinstance(value, str) else value
+    return fields.to_domain(value)
 
 
 def _event_id(value: Any) -> int | None:
@@ -118,9 +123,38 @@ class DecisionTask:
             The task.
 
         Raises:
-            ValueError: When the response carries no task (an empty poll).
+            ValidationError: (a ``ValueError``) when the response carries no task (an empty poll, with
+                no ``taskToken`` or an empty one), or lacks what SWF always sends with a task.
         """
-        return _decision_task_from_api(_domain(domain), task_list, response, events)
+        return _from_poll(_decision_task_from_api, "decision", _domain(domain), task_list, response, events)
+
+
+def _from_poll(build: Callable[..., _T], kind: str, domain: Domain, task_list: str, *args: Any) -> _T:
+    response = args[0]
+    if not isinstance(response, Mapping):
+        raise ValidationError(
+            f"a poll's response is a mapping, not {type(response).__name__}",
+            argument="response",
+            limit="a mapping",
+        )
+    token = response.get("taskToken")
+    if token is None or token == "":
+        # AWS leaves the key out of an empty poll's answer; SWF's reference speaks of an empty string.
+        raise ValidationError(
+            f"the poll returned no {kind} task (an empty poll: no taskToken)",
+            argument="response",
+            limit="a taskToken",
+        )
+    validation.check_task_token(token, "taskToken")
+    try:
+        return build(domain, task_list, *args)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        missing = f"no {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
+        raise ValidationError(
+            f"the poll's response is not a {kind} task as SWF sends it ({missing})",
+            argument="response",
+            limit="the shape of SWF's response",
+        ) from error
 
 
 def _decision_task_from_api(
@@ -129,9 +163,7 @@ def _decision_task_from_api(
     response: Mapping[str, Any],
     events: Iterable[Mapping[str, Any]] | None,
 ) -> DecisionTask:
-    token = response.get("taskToken")
-    if not token:
-        raise ValueError("the poll returned no task (no taskToken)")
+    token = response["taskToken"]
     workflow_type = _workflow_type(domain, response["workflowType"])
     if events is None:
         events = response.get("events") or ()
@@ -192,15 +224,14 @@ class ActivityTask:
             The task.
 
         Raises:
-            ValueError: When the response carries no task (an empty poll).
+            ValidationError: (a ``ValueError``) when the response carries no task (an empty poll, with
+                no ``taskToken`` or an empty one), or lacks what SWF always sends with a task.
         """
-        return _activity_task_from_api(_domain(domain), task_list, response)
+        return _from_poll(_activity_task_from_api, "activity", _domain(domain), task_list, response)
 
 
 def _activity_task_from_api(domain: Domain, task_list: str, response: Mapping[str, Any]) -> ActivityTask:
-    token = response.get("taskToken")
-    if not token:
-        raise ValueError("the poll returned no task (no taskToken)")
+    token = response["taskToken"]
     activity_type = response["activityType"]
     return ActivityTask(
         domain=domain,

@@ -67,7 +67,11 @@ async def manual_swf(local_swf_options: dict[str, Any]) -> AsyncIterator[LocalSW
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def autojump_swf(local_swf_options: dict[str, Any]) -> AsyncIterator[LocalSWF]:
-    """A fresh local SWF server whose clock jumps to the next deadline whenever the server is idle."""
+    """A fresh local SWF server whose clock jumps to the next deadline whenever the server is idle.
+
+    Only deadlines something waits for (timers, timeouts) make it jump, never a retention period: a
+    closed execution's history and result stay readable after it completes.
+    """
     async with LocalSWF(**{"check_responses": True, **local_swf_options, "clock": AutoJumpClock()}) as local:
         yield local
         _assert_conforms(local)

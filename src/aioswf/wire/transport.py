@@ -10,7 +10,7 @@ signature) from the same pieces of the aiobotocore client:
 * the client's HTTP session (aiohttp, its pool, proxies, TLS settings and timeouts);
 * the client's event handlers at the points users and tools rely on: ``before-parameter-build``,
   ``before-call`` (a handler's response, such as the Stubber's, short-circuits the request),
-  ``before-send``, ``needs-retry`` (where botocore's standard, adaptive and legacy retry modes live, with
+  ``before-send``, ``before-parse`` (where `Connection` checks that an answer is SWF's), ``needs-retry`` (where botocore's standard, adaptive and legacy retry modes live, with
   their max attempts and retry quota: emitted for every failed attempt, and for every attempt in adaptive
   mode, whose pacing learns from successes too) and ``after-call`` (which gives retry quota back);
 * errors raised as the client's own modelled `ClientError` classes, which `Connection.call` maps through
@@ -205,9 +205,11 @@ class LeanTransport:
                     content = await http_response.content
                 else:
                     content = http_response.content
-                response = (http_response, self._parse(spec, http_response, content))
             except Exception as error:  # what botocore's endpoint catches, for its retry handlers to judge
                 exception = error
+            if exception is None:
+                # As in botocore, an answer that cannot be read raises at once, without retries.
+                response = (http_response, await self._parse(spec, http_response, content))
             if (
                 exception is None
                 and response is not None
@@ -272,20 +274,37 @@ class LeanTransport:
                 )
         return AWSPreparedRequest("POST", self._url, headers, body, False)
 
-    def _parse(self, spec: OperationSpec, http_response: Any, content: bytes) -> dict[str, Any]:
+    async def _parse(self, spec: OperationSpec, http_response: Any, content: bytes) -> dict[str, Any]:
         status = int(http_response.status_code)
         headers = dict(http_response.headers)
+        customized: dict[str, Any] = {}
+        # botocore's before-parse event, with its arguments: Connection checks answers there.
+        await self._events.emit(
+            f"before-parse.{self._service_id}.{spec.name}",
+            operation_model=spec.model,
+            response_dict={
+                "headers": headers,
+                "status_code": status,
+                "body": content,
+                "context": {"operation_name": spec.name},
+            },
+            customized_response_dict=customized,
+        )
         metadata = {
             "RequestId": headers.get("x-amzn-requestid"),
             "HTTPStatusCode": status,
             "HTTPHeaders": headers,
         }
         if status >= 300:
-            return _error(status, headers, content, metadata)
-        parsed: dict[str, Any] = json.loads(content) if content else {}
-        if spec.output_timestamps:
-            decode_timestamps(parsed, spec.output_timestamps)
-        parsed["ResponseMetadata"] = metadata
+            parsed = _error(status, headers, content, metadata)
+        else:
+            parsed = json.loads(content) if content else {}
+            if not isinstance(parsed, dict):
+                raise ValueError(f"HTTP {status} with a body that is not a JSON object")
+            if spec.output_timestamps:
+                decode_timestamps(parsed, spec.output_timestamps)
+            parsed["ResponseMetadata"] = metadata
+        parsed.update(customized)
         return parsed
 
 
