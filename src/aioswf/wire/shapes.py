@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 from botocore.utils import parse_to_aware_datetime
 
-__all__ = ["OperationSpec", "decode_timestamps", "encode_timestamps", "operation_spec"]
+__all__ = ["OperationSpec", "check_output_types", "decode_timestamps", "encode_timestamps", "operation_spec"]
 
 #: A trie of timestamp paths: keys are member names, ``"*"`` stands for every item of a list or every value
 #: of a map; an empty trie marks a timestamp.
@@ -36,6 +36,8 @@ class OperationSpec:
         required: The required ones.
         input_timestamps: Where the input has timestamps.
         output_timestamps: Where the output has timestamps.
+        output_types: The JSON types of the output's top-level members, and of their items for lists:
+            ``{member: (types, item types or None)}``.
     """
 
     name: str
@@ -45,6 +47,7 @@ class OperationSpec:
     required: frozenset[str]
     input_timestamps: Paths
     output_timestamps: Paths
+    output_types: Mapping[str, tuple[tuple[type, ...], tuple[type, ...] | None]]
 
 
 def _timestamp_paths(shape: Any, seen: frozenset[str] = frozenset()) -> Paths | None:
@@ -68,6 +71,57 @@ def _timestamp_paths(shape: Any, seen: frozenset[str] = frozenset()) -> Paths | 
     if kind == "map":
         sub = _timestamp_paths(shape.value, seen)
         return None if sub is None else {"*": sub}
+    return None
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "timestamp": (int, float),
+    "double": (int, float),
+    "float": (int, float),
+}
+
+
+def _output_types(shape: Any) -> dict[str, tuple[tuple[type, ...], tuple[type, ...] | None]]:
+    found: dict[str, tuple[tuple[type, ...], tuple[type, ...] | None]] = {}
+    if shape is None or shape.type_name != "structure":
+        return found
+    for name, member in shape.members.items():
+        types = _JSON_TYPES.get(member.type_name)
+        if types is None:
+            continue
+        items = _JSON_TYPES.get(member.member.type_name) if member.type_name == "list" else None
+        found[member.serialization.get("name", name)] = (types, items)
+    return found
+
+
+def check_output_types(spec: OperationSpec, parsed: Mapping[str, Any]) -> str | None:
+    """What in a parsed answer has a type the output shape does not allow (top level, list items).
+
+    botocore's parser fails on such an answer; the lean path refuses it too, rather than hand a caller a
+    number where a list should be.
+
+    Returns:
+        The offending member's name and type, or None.
+    """
+    types = spec.output_types
+    for key, value in parsed.items():
+        expected = types.get(key)
+        if expected is None or value is None:
+            continue
+        kinds, items = expected
+        if not isinstance(value, kinds) or (bool in kinds) != isinstance(value, bool):
+            return f"{key} is a {type(value).__name__}"
+        if items is not None and isinstance(value, list):
+            for item in value:
+                if not isinstance(item, items):
+                    return f"an item of {key} is a {type(item).__name__}"
     return None
 
 
@@ -96,6 +150,7 @@ def operation_spec(service_model: Any, name: str) -> OperationSpec:
         required=required,
         input_timestamps=_timestamp_paths(shape) or {},
         output_timestamps=_timestamp_paths(model.output_shape) or {},
+        output_types=_output_types(model.output_shape),
     )
 
 

@@ -34,7 +34,13 @@ import botocore
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ParamValidationError
 
-from aioswf.wire.shapes import OperationSpec, decode_timestamps, encode_timestamps, operation_spec
+from aioswf.wire.shapes import (
+    OperationSpec,
+    check_output_types,
+    decode_timestamps,
+    encode_timestamps,
+    operation_spec,
+)
 from aioswf.wire.sigv4 import SigV4Signer, amz_date
 
 __all__ = ["LeanTransport", "LeanTransportUnavailable"]
@@ -301,6 +307,9 @@ class LeanTransport:
             parsed = json.loads(content) if content else {}
             if not isinstance(parsed, dict):
                 raise ValueError(f"HTTP {status} with a body that is not a JSON object")
+            wrong = check_output_types(spec, parsed)
+            if wrong is not None:
+                raise ValueError(f"HTTP {status} answer outside SWF's shape: {wrong}")
             if spec.output_timestamps:
                 decode_timestamps(parsed, spec.output_timestamps)
             parsed["ResponseMetadata"] = metadata
