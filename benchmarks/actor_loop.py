@@ -85,6 +85,9 @@ class StandIn(aioswf.Connection):
             if self.answered >= self.total:
                 self.finished.set()
             return {}
+        if not operation.startswith("PollFor"):
+            # e.g. the actors' check that their domain exists when they start
+            return {"domainInfo": {"name": DOMAIN, "status": "REGISTERED"}, "configuration": {}}
         if self.remaining <= 0:
             await asyncio.Event().wait()
         self.remaining -= 1
