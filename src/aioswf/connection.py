@@ -28,7 +28,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore import xform_name
 
-from aioswf import validation
+from aioswf import validation, wire
 from aioswf.credentials import (
     LOOPBACK_REGION,
     is_loopback_endpoint,
@@ -163,6 +163,11 @@ class Connection:
         config: An `aiobotocore.config.AioConfig` merged over aioswf's defaults (read timeout 70 s,
             standard-mode retries, a pool of 100 connections).
         max_pool_connections: Shortcut for the pool size; each concurrent long poll holds one connection.
+        request_path: ``"lean"`` sends operations through `aioswf.wire.LeanTransport` (SWF's JSON protocol
+            under botocore's generic pipeline, on the same client's credentials, HTTP session, retry mode
+            and event hooks); ``"botocore"`` through the aiobotocore client's methods. Default: the
+            ``AIOSWF_REQUEST_PATH`` environment variable, else ``"lean"``. README.md says what the lean
+            path leaves out.
     """
 
     def __init__(
@@ -176,7 +181,10 @@ class Connection:
         profile_name: str | None = None,
         config: AioConfig | None = None,
         max_pool_connections: int | None = None,
+        request_path: str | None = None,
     ) -> None:
+        self._request_path = wire.resolve_request_path(request_path)
+        self._lean: wire.LeanTransport | None = None
         self._region_name = region_name
         self._profile_name = profile_name
         self._endpoint_url = (
@@ -205,6 +213,11 @@ class Connection:
     def state(self) -> ConnectionState:
         """Whether the connection is unopened, open or closed."""
         return self._state
+
+    @property
+    def request_path(self) -> str:
+        """Which way operations go: ``"lean"`` or ``"botocore"`` (see the constructor)."""
+        return self._request_path
 
     @property
     def region_name(self) -> str | None:
@@ -272,6 +285,8 @@ class Connection:
         except BOTOCORE_CREDENTIAL_ERRORS as error:
             await stack.aclose()
             raise map_credentials_error(error) from error
+        if self._request_path == "lean":
+            self._lean = wire.LeanTransport(self._client)
         self._exit_stack = stack
         self._state = ConnectionState.OPEN
         logger.debug("opened %r", self)
@@ -329,7 +344,7 @@ class Connection:
         if self._state is ConnectionState.CLOSED:
             return
         self._state = ConnectionState.CLOSED
-        stack, self._exit_stack, self._client = self._exit_stack, None, None
+        stack, self._exit_stack, self._client, self._lean = self._exit_stack, None, None, None
         if stack is not None:
             await stack.aclose()
         logger.debug("closed %r", self)
@@ -393,10 +408,14 @@ class Connection:
                 f"{operation!r:.80} is not an SWF operation", argument="operation", limit="an SWF operation"
             )
         method = getattr(client, name)
+        lean = self._lean
         answers: list[int] = []
         reset = _answers.set(answers)
         try:
-            response: dict[str, Any] = await method(**params)
+            if lean is not None:
+                response: dict[str, Any] = await lean.call(operation, params)
+            else:
+                response = await method(**params)
         except botocore.exceptions.ClientError as error:
             raise map_client_error(error, operation) from error
         except botocore.exceptions.ParamValidationError as error:

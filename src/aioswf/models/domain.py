@@ -10,7 +10,7 @@ import attrs
 from aioswf import constants, validation
 from aioswf.exceptions import ValidationError
 from aioswf.models import _fields as fields
-from aioswf.models.base import BaseModel
+from aioswf.models.base import BaseModel, trusted
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection
@@ -133,7 +133,9 @@ def domain_from_api(response: Mapping[str, Any], *, connection: Connection | Non
     info = response.get("domainInfo", response)
     configuration = response.get("configuration") or {}
     retention = configuration.get("workflowExecutionRetentionPeriodInDays")
-    return Domain(
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        Domain,
         info["name"],
         status=info.get("status", constants.REGISTERED),
         description=info.get("description"),

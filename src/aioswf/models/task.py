@@ -17,6 +17,7 @@ from aioswf import validation
 from aioswf.exceptions import ValidationError
 from aioswf.models import _fields as fields
 from aioswf.models.activity import ActivityType
+from aioswf.models.base import trusted
 from aioswf.models.domain import Domain
 from aioswf.models.history import History
 from aioswf.models.workflow import WorkflowExecution, WorkflowType
@@ -50,12 +51,16 @@ def _event_id(value: Any) -> int | None:
 def _execution(
     domain: Domain, raw: Mapping[str, Any], workflow_type: WorkflowType | None
 ) -> WorkflowExecution:
-    return WorkflowExecution(domain, raw["workflowId"], raw.get("runId"), workflow_type=workflow_type)
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        WorkflowExecution, domain, raw["workflowId"], raw.get("runId"), workflow_type=workflow_type
+    )
 
 
 def _workflow_type(domain: Domain, raw: Mapping[str, Any]) -> WorkflowType:
     # A task names its type without the type's configuration, which stays unknown (None).
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         raw["name"],
         raw["version"],
@@ -233,7 +238,7 @@ def _activity_task_from_api(domain: Domain, task_list: str, response: Mapping[st
         task_list=task_list,
         task_token=token,
         activity_id=response["activityId"],
-        activity_type=ActivityType(domain, activity_type["name"], activity_type["version"]),
+        activity_type=trusted(ActivityType, domain, activity_type["name"], activity_type["version"]),
         input=response.get("input"),
         started_event_id=int(response.get("startedEventId") or 0),
         workflow_execution=_execution(domain, response["workflowExecution"], None),

@@ -14,7 +14,7 @@ import attrs
 from aioswf import constants, validation
 from aioswf.exceptions import UnexpectedResponseError, ValidationError
 from aioswf.models import _fields as fields
-from aioswf.models.base import BaseModel, to_datetime
+from aioswf.models.base import BaseModel, to_datetime, trusted
 from aioswf.models.domain import Domain
 from aioswf.models.registered import RegisteredType
 
@@ -201,8 +201,10 @@ def workflow_type_from_api(
         "connection": connection,
         "raw": response,
     }
+    # Built from SWF's answer: no validators (see `trusted`).
     if config is None:
-        return WorkflowType(
+        return trusted(
+            WorkflowType,
             domain,
             wtype["name"],
             wtype["version"],
@@ -211,7 +213,8 @@ def workflow_type_from_api(
             decision_tasks_timeout=None,
             **common,
         )
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         wtype["name"],
         wtype["version"],
@@ -258,7 +261,8 @@ _CLOSE_EVENTS = {
 def _type_from_execution(domain: Domain, wtype: Mapping[str, Any] | None) -> WorkflowType | None:
     if not wtype:
         return None
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         wtype["name"],
         wtype["version"],
@@ -577,7 +581,9 @@ def execution_from_api(
     config = response.get("executionConfiguration") or {}
     parent = info.get("parent")
     counts = response.get("openCounts")
-    return WorkflowExecution(
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        WorkflowExecution,
         domain,
         info["execution"]["workflowId"],
         info["execution"]["runId"],
