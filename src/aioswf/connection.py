@@ -10,21 +10,25 @@ Inside ``async with Connection(...) as conn:``, models and querysets find ``conn
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import enum
+import json
 import logging
 import os
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import botocore
 import botocore.exceptions
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore import xform_name
 
+from aioswf import validation, wire
 from aioswf.credentials import (
     LOOPBACK_REGION,
     is_loopback_endpoint,
@@ -33,11 +37,15 @@ from aioswf.credentials import (
 )
 from aioswf.exceptions import (
     BOTOCORE_CREDENTIAL_ERRORS,
+    BotocoreError,
     ConnectionStateError,
     NoConnectionError,
     PaginationError,
+    SWFError,
     TransportError,
+    UnexpectedResponseError,
     ValidationError,
+    clip_message,
     map_client_error,
     map_credentials_error,
 )
@@ -63,7 +71,64 @@ _TRANSPORT_ERRORS = (
     botocore.exceptions.HTTPClientError,
     botocore.exceptions.EndpointConnectionError,
     botocore.exceptions.ConnectionError,
+    botocore.exceptions.ResponseStreamingError,
+    # What aiohttp raises while reading a body, which aiobotocore does not always wrap.
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    OSError,
 )
+
+#: The operations whose answer may be an empty long poll, which lacks what a task always carries.
+_POLLS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
+
+# The HTTP statuses of the answers the current call received, as botocore's before-parse hook saw them:
+# an exception escaping botocore after an answer came is about that answer.
+_answers: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("aioswf_answers", default=None)
+
+
+def _shown(body: bytes) -> str:
+    return clip_message(body[:400].decode("utf-8", "replace"), 120) or "(empty)"
+
+
+def _check_answer(response_dict: Mapping[str, Any], operation_model: Any, **_: Any) -> None:
+    """botocore's ``before-parse`` hook: refuses answers that botocore's JSON parser would misread.
+
+    botocore reads a 200 whose body is not JSON as an empty answer, and one whose body is a JSON list or
+    string breaks its parser; an error answer whose body is JSON but not SWF's error object breaks it too.
+    Only the edges of a success body are looked at, so that a large history is not parsed twice.
+    """
+    status = response_dict.get("status_code")
+    answers = _answers.get()
+    if answers is not None and isinstance(status, int):
+        answers.append(status)
+    body = response_dict.get("body")
+    if not isinstance(body, bytes) or not body or not isinstance(status, int):
+        return
+    if status < 300:
+        if body[:64].lstrip()[:1] != b"{" or body[-64:].rstrip()[-1:] != b"}":
+            raise UnexpectedResponseError(
+                operation_model.name,
+                "UnexpectedResponse",
+                f"HTTP {status} with a body that is not a JSON object: {_shown(body)}",
+                status=status,
+            )
+        return
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return  # a page or text: botocore names the answer by its status
+    fields = parsed if isinstance(parsed, dict) else {}
+    if (
+        not isinstance(parsed, dict)
+        or not isinstance(fields.get("__type", ""), str)
+        or not isinstance(fields.get("message", fields.get("Message", "")), str)
+    ):
+        raise UnexpectedResponseError(
+            operation_model.name,
+            str(status),
+            f"HTTP {status} with a body that is not SWF's error object: {_shown(body)}",
+            status=status,
+        )
 
 
 class ConnectionState(enum.Enum):
@@ -98,6 +163,11 @@ class Connection:
         config: An `aiobotocore.config.AioConfig` merged over aioswf's defaults (read timeout 70 s,
             standard-mode retries, a pool of 100 connections).
         max_pool_connections: Shortcut for the pool size; each concurrent long poll holds one connection.
+        request_path: ``"lean"`` sends operations through `aioswf.wire.LeanTransport` (SWF's JSON protocol
+            under botocore's generic pipeline, on the same client's credentials, HTTP session, retry mode
+            and event hooks); ``"botocore"`` through the aiobotocore client's methods. Default: the
+            ``AIOSWF_REQUEST_PATH`` environment variable, else ``"lean"``. README.md says what the lean
+            path leaves out.
     """
 
     def __init__(
@@ -111,7 +181,10 @@ class Connection:
         profile_name: str | None = None,
         config: AioConfig | None = None,
         max_pool_connections: int | None = None,
+        request_path: str | None = None,
     ) -> None:
+        self._request_path = wire.resolve_request_path(request_path)
+        self._lean: wire.LeanTransport | None = None
         self._region_name = region_name
         self._profile_name = profile_name
         self._endpoint_url = (
@@ -129,6 +202,7 @@ class Connection:
         self._config: AioConfig = defaults.merge(config) if config is not None else defaults
         self._state = ConnectionState.UNOPENED
         self._client: SWFClient | None = None
+        self._checked_client: SWFClient | None = None
         self._exit_stack: contextlib.AsyncExitStack | None = None
         self._context_tokens: list[contextvars.Token[Connection | None]] = []
 
@@ -139,6 +213,11 @@ class Connection:
     def state(self) -> ConnectionState:
         """Whether the connection is unopened, open or closed."""
         return self._state
+
+    @property
+    def request_path(self) -> str:
+        """Which way operations go: ``"lean"`` or ``"botocore"`` (see the constructor)."""
+        return self._request_path
 
     @property
     def region_name(self) -> str | None:
@@ -206,6 +285,8 @@ class Connection:
         except BOTOCORE_CREDENTIAL_ERRORS as error:
             await stack.aclose()
             raise map_credentials_error(error) from error
+        if self._request_path == "lean":
+            self._lean = wire.LeanTransport(self._client)
         self._exit_stack = stack
         self._state = ConnectionState.OPEN
         logger.debug("opened %r", self)
@@ -263,7 +344,7 @@ class Connection:
         if self._state is ConnectionState.CLOSED:
             return
         self._state = ConnectionState.CLOSED
-        stack, self._exit_stack, self._client = self._exit_stack, None, None
+        stack, self._exit_stack, self._client, self._lean = self._exit_stack, None, None, None
         if stack is not None:
             await stack.aclose()
         logger.debug("closed %r", self)
@@ -294,6 +375,9 @@ class Connection:
     async def call(self, operation: str, /, **params: Any) -> dict[str, Any]:
         """Sends one SWF operation and returns its response.
 
+        Whatever goes wrong comes out as an error of the aioswf tree, raised ``from`` botocore's (or
+        aiohttp's) own; nothing of botocore's escapes unwrapped.
+
         Args:
             operation: The operation's name as in the SWF API, e.g. ``"DescribeDomain"``.
             **params: Its parameters, in the API's camelCase, e.g. ``name="crawl"``.
@@ -302,21 +386,69 @@ class Connection:
             The response, without botocore's ``ResponseMetadata``.
 
         Raises:
-            ResponseError: (or a subclass) when SWF answers with a fault.
+            ResponseError: (or a subclass) when SWF answers with a fault. Answers that are not SWF's
+                (a gateway's 429, 502 or error page, a 200 that is not a JSON object or lacks what SWF
+                always sends) are `ThrottlingError`, `ServiceUnavailableError` or `UnexpectedResponseError`.
             TransportError: When the endpoint cannot be reached or the connection drops.
-            ValidationError: When botocore's own parameter validation refuses the request.
+            ValidationError: When the operation is unknown, or botocore's own parameter validation refuses
+                the request (a task token is never quoted in the message).
+            CredentialsError: When no usable credentials are found, or their refresh fails.
+            BotocoreError: When botocore fails before any answer in a way no class above names.
             ConnectionStateError: When the connection is not open.
         """
-        method = getattr(self.client, xform_name(operation))
+        client = self.client
+        if self._checked_client is not client:
+            client.meta.events.register("before-parse.swf", _check_answer, unique_id="aioswf-check-answer")
+            self._checked_client = client
+        if "taskToken" in params:
+            validation.check_task_token(params["taskToken"], "taskToken")
+        name = xform_name(operation) if isinstance(operation, str) else None
+        if name is None or client.meta.method_to_api_mapping.get(name) != operation:
+            raise ValidationError(
+                f"{operation!r:.80} is not an SWF operation", argument="operation", limit="an SWF operation"
+            )
+        method = getattr(client, name)
+        lean = self._lean
+        answers: list[int] = []
+        reset = _answers.set(answers)
         try:
-            response: dict[str, Any] = await method(**params)
+            if lean is not None:
+                response: dict[str, Any] = await lean.call(operation, params)
+            else:
+                response = await method(**params)
         except botocore.exceptions.ClientError as error:
             raise map_client_error(error, operation) from error
         except botocore.exceptions.ParamValidationError as error:
             raise ValidationError(f"{operation}: {error}", limit="the SWF service model") from error
+        except BOTOCORE_CREDENTIAL_ERRORS as error:
+            raise map_credentials_error(error) from error
         except _TRANSPORT_ERRORS as error:
-            raise TransportError(f"{operation}: {error}") from error
+            raise TransportError(f"{operation}: {type(error).__name__}: {error}") from error
+        except SWFError:
+            raise
+        except Exception as error:
+            if answers:
+                raise UnexpectedResponseError(
+                    operation,
+                    "UnexpectedResponse",
+                    f"botocore could not read the HTTP {answers[-1]} answer: "
+                    f"{type(error).__name__}: {clip_message(str(error), 200)}",
+                    status=answers[-1],
+                ) from error
+            raise BotocoreError(f"{operation}: {type(error).__name__}: {error}") from error
+        finally:
+            _answers.reset(reset)
+        if not isinstance(response, dict):
+            raise UnexpectedResponseError(operation, "UnexpectedResponse", "the answer is not a JSON object")
         response.pop("ResponseMetadata", None)
+        missing = _missing_members(client, operation, response)
+        if missing:
+            raise UnexpectedResponseError(
+                operation,
+                "UnexpectedResponse",
+                f"the answer lacks {', '.join(missing)}, which SWF always sends",
+                status=answers[-1] if answers else None,
+            )
         return response
 
     def paginate(self, operation: str, /, *, page_size: int | None = None, **params: Any) -> PageIterator:
@@ -383,6 +515,20 @@ class PageIterator:
     async def aclose(self) -> None:
         """Stops the listing; no further request is sent."""
         self._done = True
+
+
+_required: dict[str, tuple[str, ...]] = {}
+
+
+def _missing_members(client: Any, operation: str, response: Mapping[str, Any]) -> list[str]:
+    """The members the output shape requires that the response lacks (an empty poll requires none)."""
+    required = _required.get(operation)
+    if required is None:
+        shape = client.meta.service_model.operation_model(operation).output_shape
+        required = _required[operation] = tuple(shape.required_members) if shape is not None else ()
+    if not required or (operation in _POLLS and not response.get("taskToken")):
+        return []
+    return [name for name in required if name not in response]
 
 
 def current_connection() -> Connection | None:

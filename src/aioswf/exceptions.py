@@ -20,13 +20,15 @@ SWFError
 │   ├── OperationNotPermittedError      OperationNotPermittedFault
 │   ├── TooManyTagsError                TooManyTagsFault
 │   ├── InvalidRequestError             ValidationException and other 4xx the service model does not name
-│   ├── ThrottlingError                 ThrottlingException, RequestLimitExceeded, ...
+│   ├── ThrottlingError                 ThrottlingException, RequestLimitExceeded, ..., any HTTP 429
 │   ├── InvalidCredentialsError (CredentialsError)   keys refused: invalid signature, unknown or
 │   │                                   expired token, access denied
-│   └── ServiceUnavailableError         HTTP 5xx after botocore's retries
+│   ├── ServiceUnavailableError         HTTP 5xx (after botocore's retries) and 408
+│   └── UnexpectedResponseError         an answer that is not SWF's: a proxy's page, a 200 that is no object
 ├── CredentialsError                    no usable AWS credentials: none found, incomplete, a missing
 │                                       profile, a failed refresh (or, as above, refused by SWF)
 ├── TransportError                      the endpoint could not be reached or the connection dropped
+├── BotocoreError                       botocore failed before any answer, in a way no class above names
 ├── PollTimeout                         a long poll ended with no task (normal, not a failure)
 ├── PaginationError                     a listing's nextPageToken repeated
 ├── NoConnectionError (RuntimeError)    no Connection given and none open in this context
@@ -46,8 +48,14 @@ SWFError
 these, and `map_credentials_error` the only one for botocore's client-side credential errors
 (``NoCredentialsError``, ``PartialCredentialsError``, ``ProfileNotFound``, a failed credential refresh); the
 caller raises the result `from` the original error. ``except CredentialsError`` catches missing and refused
-credentials alike. (S3's errors, met only by the large-payload store, are mapped beside that store in
-`aioswf.flow.payloads`.)
+credentials alike. `Connection.call` applies both and wraps whatever else escapes botocore (an answer it
+cannot parse, a dropped connection) in this tree too. (S3's errors, met only by the large-payload store, are
+mapped beside that store in `aioswf.flow.payloads`.)
+
+An error answer without an SWF fault code did not come from SWF but from something in front of it (a
+load balancer, a proxy, an API gateway): its HTTP status decides. A 429 is throttling, a 408 or a 5xx is
+the service being unavailable, anything else is an `UnexpectedResponseError`. All three are transient:
+actors retry them with backoff.
 """
 
 from __future__ import annotations
@@ -61,6 +69,7 @@ __all__ = [
     "ActivityTypeDoesNotExist",
     "ActorStateError",
     "AlreadyExistsError",
+    "BotocoreError",
     "ConnectionStateError",
     "CredentialsError",
     "DefaultUndefinedError",
@@ -91,10 +100,12 @@ __all__ = [
     "TypeAlreadyExistsError",
     "TypeDeprecatedError",
     "TypeNotDeprecatedError",
+    "UnexpectedResponseError",
     "ValidationError",
     "WorkflowExecutionAlreadyStartedError",
     "WorkflowExecutionDoesNotExist",
     "WorkflowTypeDoesNotExist",
+    "clip_message",
     "map_client_error",
     "map_credentials_error",
 ]
@@ -243,11 +254,30 @@ class InvalidCredentialsError(ResponseError, CredentialsError):
 
 
 class ServiceUnavailableError(ResponseError):
-    """The service answered with an HTTP 5xx error, after botocore's own retries."""
+    """The service (or a gateway in front of it) answered HTTP 5xx after botocore's own retries, or 408."""
+
+
+class UnexpectedResponseError(ResponseError):
+    """The endpoint answered with something that is not an SWF response.
+
+    A proxy's or gateway's error page (HTML, or an empty body, without SWF's fault code), a 200 whose body
+    is not a JSON object or misses what SWF always sends, a body botocore cannot parse. It is transient:
+    whatever stands in front of SWF may answer properly on the next attempt. If it persists, check that
+    ``endpoint_url`` names an SWF endpoint. ``code`` is ``"UnexpectedResponse"`` when the answer carried
+    no code at all, else the HTTP status as botocore reported it.
+    """
 
 
 class TransportError(SWFError):
     """The endpoint could not be reached, or the connection dropped or timed out."""
+
+
+class BotocoreError(SWFError):
+    """botocore failed before any answer came, in a way no other class of the tree describes.
+
+    For example: no credentials could be found to sign the request. The message names botocore's error,
+    which is the ``__cause__``.
+    """
 
 
 class PollTimeout(SWFError):
@@ -458,11 +488,41 @@ def _unknown_resource_class(operation: str, message: str) -> type[DoesNotExistEr
     return _UNKNOWN_BY_OPERATION.get(operation, DoesNotExistError)
 
 
+#: The longest message kept from an error answer: a gateway's HTML page is shown clipped, not whole.
+MAX_MESSAGE_LENGTH = 300
+
+
+def clip_message(text: str, limit: int = MAX_MESSAGE_LENGTH) -> str:
+    """A message of an error answer, on one line and within `limit` characters (saying so when cut).
+
+    Args:
+        text: The message as the endpoint gave it.
+        limit: The most characters kept.
+
+    Returns:
+        The message, its whitespace runs folded into single spaces.
+    """
+    folded = " ".join(text.split())
+    if len(folded) <= limit:
+        return folded
+    return f"{folded[:limit]} [... {len(folded) - limit} characters cut]"
+
+
+def _status_class(status: int | None) -> type[ResponseError]:
+    """The class of an error answer that carries no SWF fault code: its HTTP status decides."""
+    if status == 429:
+        return ThrottlingError
+    if status is not None and (status == 408 or status >= 500):
+        return ServiceUnavailableError
+    return UnexpectedResponseError
+
+
 def map_client_error(error: Any, operation: str) -> ResponseError:
     """Turns a botocore ``ClientError`` into the matching aioswf error.
 
     This is the one mapping from service faults to the aioswf error tree; the caller raises the result
-    ``from`` the ``ClientError``.
+    ``from`` the ``ClientError``. An answer that carries no fault code (botocore then reports the HTTP
+    status as the code) came from a proxy or gateway, not from SWF, and is classed by its status.
 
     Args:
         error: The ``botocore.exceptions.ClientError`` (anything with a botocore-shaped ``response``).
@@ -478,8 +538,14 @@ def map_client_error(error: Any, operation: str) -> ResponseError:
     code = code.rsplit("#", 1)[-1]
     message = str(err.get("Message") or "")
     status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    if not isinstance(status, int) or isinstance(status, bool):
+        status = None
     cls: type[ResponseError]
-    if code == DoesNotExistError.fault:
+    if code.isascii() and code.isdigit():
+        # No fault code: botocore named the answer by its status. Its body is a page, not SWF's words.
+        cls = _status_class(status)
+        message = clip_message(message)
+    elif code == DoesNotExistError.fault:
         cls = _unknown_resource_class(operation, message)
     elif code in _FAULTS:
         cls = _FAULTS[code]
@@ -487,13 +553,15 @@ def map_client_error(error: Any, operation: str) -> ResponseError:
         cls = ThrottlingError
     elif code in _CREDENTIAL_CODES:
         cls = InvalidCredentialsError
-    elif isinstance(status, int) and status >= 500:
+    elif status == 429:
+        cls = ThrottlingError
+    elif status is not None and status >= 500:
         cls = ServiceUnavailableError
-    elif code == "ValidationException" or (isinstance(status, int) and 400 <= status < 500):
+    elif code == "ValidationException" or (status is not None and 400 <= status < 500):
         cls = InvalidRequestError
     else:
         cls = ResponseError
-    return cls(operation, code, message, status=status if isinstance(status, int) else None)
+    return cls(operation, code, message, status=status)
 
 
 # botocore's client-side credential errors, most specific first, with what to say about each.

@@ -7,46 +7,76 @@ returns the value it accepted (normalised where SWF wants a string, e.g. timeout
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aioswf import constants
 from aioswf.exceptions import ValidationError
 
 __all__ = [
+    "check_arn",
     "check_child_policy",
     "check_choice",
     "check_data",
     "check_description",
+    "check_free_name",
+    "check_heartbeat_details",
     "check_identity",
     "check_name",
     "check_page_size",
     "check_reason",
     "check_retention_period",
+    "check_run_id",
     "check_tags",
     "check_task_priority",
+    "check_task_token",
     "check_timeout",
     "check_version",
+    "describe_value",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FORBIDDEN = (":", "/", "|")
+# ASCII digits only: str.isdigit() and int() also take '²', '٣' or '1_000', which SWF refuses.
+_DIGITS = re.compile(r"[0-9]+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
+def describe_value(value: object) -> str:
+    """A short ``repr`` of a value for an error message: at most 60 characters, and it never raises.
+
+    Args:
+        value: Whatever the caller gave.
+
+    Returns:
+        Its ``repr``, cut to 60 characters (or its type, when it has no printable ``repr``).
+    """
+    try:
+        text = repr(value)
+    except Exception:  # e.g. an int too long to print; the type says enough
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def check_name(value: object, argument: str = "name", *, max_length: int = constants.MAX_NAME_LENGTH) -> str:
-    """Checks an SWF name (domain, type, workflow id, activity id, timer id, signal, task list, ...).
+def check_name(
+    value: object,
+    argument: str = "name",
+    *,
+    max_length: int = constants.MAX_NAME_LENGTH,
+    padded: bool = False,
+) -> str:
+    """Checks an SWF name (domain, type, version, workflow id, task list, activity id, timer id, ...).
 
-    SWF's rule: 1 to 256 characters, no ``:``, ``/`` or ``|``, no control characters, not ``arn``.
+    SWF's rule: 1 to 256 characters, no ``:``, ``/`` or ``|``, no control characters, not ``arn``; and
+    for domains, types, versions, workflow ids and task lists no whitespace at either end (Unicode
+    whitespace included). Signal and marker names are free text: see `check_free_name`.
 
     Args:
         value: The name.
         argument: The argument's name, for the error message.
         max_length: The longest name allowed (versions allow 64).
+        padded: Whether whitespace may start or end it (activity and timer ids, for which SWF documents
+            no such rule).
 
     Returns:
         The name.
@@ -67,19 +97,44 @@ def check_name(value: object, argument: str = "name", *, max_length: int = const
     for char in _FORBIDDEN:
         if char in value:
             raise ValidationError(
-                f"{argument} must not contain {char!r}: {_shown(value)}",
+                f"{argument} must not contain {char!r}: {describe_value(value)}",
                 argument=argument,
                 limit="no ':', '/' or '|'",
             )
     if _CONTROL.search(value):
         raise ValidationError(
-            f"{argument} must not contain control characters: {_shown(value)}",
+            f"{argument} must not contain control characters: {describe_value(value)}",
             argument=argument,
             limit="no control characters",
         )
     if value == "arn":
         raise ValidationError(
             f"{argument} must not be the literal 'arn'", argument=argument, limit="not 'arn'"
+        )
+    if not padded and (value[0].isspace() or value[-1].isspace()):
+        raise ValidationError(
+            f"{argument} must not start or end with whitespace: {describe_value(value)}",
+            argument=argument,
+            limit="no surrounding whitespace",
+        )
+    return value
+
+
+def check_free_name(value: object, argument: str) -> str:
+    """Checks a name SWF takes as it is (a signal's, a marker's): any 1 to 256 characters.
+
+    Raises:
+        ValidationError: When the name is not a string of 1 to 256 characters.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"{argument} must be a string, not {type(value).__name__}", argument=argument, limit="type str"
+        )
+    if not 1 <= len(value) <= constants.MAX_NAME_LENGTH:
+        raise ValidationError(
+            f"{argument} must be 1 to {constants.MAX_NAME_LENGTH} characters long, got {len(value)}",
+            argument=argument,
+            limit=f"1-{constants.MAX_NAME_LENGTH} characters",
         )
     return value
 
@@ -118,6 +173,61 @@ def check_data(value: object, argument: str) -> str | None:
     return _check_text(value, argument, constants.MAX_DATA_LENGTH)
 
 
+def check_heartbeat_details(value: object, argument: str = "details") -> str | None:
+    """Checks a heartbeat's details: at most 2,048 characters (SWF's ``LimitedData``, not 32,768).
+
+    Raises:
+        ValidationError: When the details are not a string or are too long.
+    """
+    return _check_text(value, argument, constants.MAX_HEARTBEAT_DETAILS_LENGTH)
+
+
+def check_arn(value: object, argument: str) -> str | None:
+    """Checks an optional ARN, such as a Lambda role: 1 to 1,600 characters.
+
+    Raises:
+        ValidationError: When the ARN is not a string, is empty, or is too long.
+    """
+    if value == "":
+        raise ValidationError(f"{argument} must not be empty", argument=argument, limit="1-1600 characters")
+    return _check_text(value, argument, constants.MAX_ARN_LENGTH)
+
+
+def check_run_id(value: object, argument: str = "run_id") -> str | None:
+    """Checks an optional run id (SWF makes them; at most 64 characters); ``None`` passes through.
+
+    Raises:
+        ValidationError: When the run id is not a string of 1 to 64 characters.
+    """
+    if value is None:
+        return None
+    if value == "":
+        raise ValidationError(f"{argument} must not be empty", argument=argument, limit="1-64 characters")
+    return _check_text(value, argument, constants.MAX_RUN_ID_LENGTH)
+
+
+def check_task_token(value: object, argument: str = "task_token") -> str:
+    """Checks a task token: a string of 1 to 1,024 characters. The message never quotes the token.
+
+    Raises:
+        ValidationError: When the token is not such a string.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"{argument} must be a task's token (a string), not {type(value).__name__}",
+            argument=argument,
+            limit="a string of 1-1024 characters",
+        )
+    if not 1 <= len(value) <= constants.MAX_TASK_TOKEN_LENGTH:
+        raise ValidationError(
+            f"{argument} must be a task's token of 1 to {constants.MAX_TASK_TOKEN_LENGTH} characters, "
+            f"got {len(value)}",
+            argument=argument,
+            limit="a string of 1-1024 characters",
+        )
+    return value
+
+
 def check_reason(value: object, argument: str = "reason") -> str | None:
     """Checks a failure or termination reason: at most 256 characters.
 
@@ -146,16 +256,20 @@ def check_identity(value: object, argument: str = "identity") -> str | None:
 
 
 def check_retention_period(value: object, argument: str = "retention_period") -> str:
-    """Checks a domain's retention period in days (0 to 90) and returns it as SWF's string.
+    """Checks a domain's retention period in days (0 to 90, or ``"NONE"``) and returns it as SWF's string.
+
+    ``"NONE"``, like 0, keeps no closed execution's history.
 
     Raises:
-        ValidationError: When the period is not a whole number of days from 0 to 90.
+        ValidationError: When the period is neither a whole number of days from 0 to 90 nor ``"NONE"``.
     """
+    if value == "NONE":
+        return "NONE"
     days = _whole_number(value, argument)
     if days is None or not 0 <= days <= constants.MAX_RETENTION_DAYS:
         raise ValidationError(
             f"{argument} must be a whole number of days from 0 to {constants.MAX_RETENTION_DAYS}, "
-            f"got {_shown(value)}",
+            f'or "NONE", got {describe_value(value)}',
             argument=argument,
             limit=f"0-{constants.MAX_RETENTION_DAYS} days",
         )
@@ -169,7 +283,7 @@ def _whole_number(value: object, argument: str) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and len(value) <= 64 and _DIGITS.fullmatch(value):
         return int(value)
     return None
 
@@ -204,11 +318,11 @@ def check_timeout(value: object, argument: str, *, allow_none: bool = True) -> s
     accepted = "a whole number of seconds" + (" or 'NONE'" if allow_none else "")
     if seconds is None or seconds < 0:
         raise ValidationError(
-            f"{argument} must be {accepted}, got {_shown(value)}", argument=argument, limit=accepted
+            f"{argument} must be {accepted}, got {describe_value(value)}", argument=argument, limit=accepted
         )
-    if len(str(seconds)) > 8:
+    if seconds > constants.MAX_DURATION_SECONDS:
         raise ValidationError(
-            f"{argument} is too long: SWF allows at most 8 digits (99999999 seconds), got {seconds}",
+            f"{argument} is too long: SWF allows at most 8 digits (99999999 seconds), got {describe_value(seconds)}",
             argument=argument,
             limit="at most 99999999 seconds",
         )
@@ -223,7 +337,7 @@ def check_choice(value: object, argument: str, choices: Sequence[str]) -> str:
     """
     if value not in choices:
         raise ValidationError(
-            f"{argument} must be one of {', '.join(choices)}; got {_shown(value)}",
+            f"{argument} must be one of {', '.join(choices)}; got {describe_value(value)}",
             argument=argument,
             limit="one of " + ", ".join(choices),
         )
@@ -249,9 +363,11 @@ def check_tags(value: Iterable[Any] | None, argument: str = "tag_list") -> list[
     """
     if value is None:
         return None
-    if isinstance(value, str):
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise ValidationError(
-            f"{argument} must be a list of strings, not a string", argument=argument, limit="a list of tags"
+            f"{argument} must be a list of strings, not {type(value).__name__}",
+            argument=argument,
+            limit="a list of tags",
         )
     tags = list(value)
     if len(tags) > constants.MAX_TAGS:
@@ -275,7 +391,7 @@ def check_page_size(value: object, argument: str = "page_size") -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= constants.MAX_PAGE_SIZE:
         raise ValidationError(
-            f"{argument} must be a whole number from 1 to {constants.MAX_PAGE_SIZE}, got {_shown(value)}",
+            f"{argument} must be a whole number from 1 to {constants.MAX_PAGE_SIZE}, got {describe_value(value)}",
             argument=argument,
             limit=f"1-{constants.MAX_PAGE_SIZE}",
         )
@@ -290,13 +406,14 @@ def check_task_priority(value: object, argument: str = "task_priority") -> str |
     """
     if value is None:
         return None
-    try:
-        number = int(str(value))
-    except ValueError:
-        number = None
-    if isinstance(value, bool) or number is None or not -(2**31) <= number <= 2**31 - 1:
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and len(value) <= 16 and _INTEGER.fullmatch(value):
+        number = int(value)
+    if number is None or not -(2**31) <= number <= 2**31 - 1:
         raise ValidationError(
-            f"{argument} must be an integer from -2147483648 to 2147483647, got {_shown(value)}",
+            f"{argument} must be an integer from -2147483648 to 2147483647, got {describe_value(value)}",
             argument=argument,
             limit="a 32-bit signed integer",
         )

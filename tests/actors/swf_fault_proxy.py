@@ -1,9 +1,11 @@
 """A fault-injecting HTTP proxy in front of an SWF server, for the actors' resilience tests.
 
 It listens on 127.0.0.1 and forwards every request to the real server, unless told to fail: answer HTTP 500
-(``InternalFailure``), answer throttling (HTTP 400 ``ThrottlingException``), or drop the connection without
-an answer. Faults can be limited to some operations, to a number of requests, or both; a fault is injected
-before the request is forwarded, so the server never sees a failed request.
+(``InternalFailure``), answer throttling (HTTP 400 ``ThrottlingException``), drop the connection without
+an answer, or give one of the answers proxies and gateways give (`CANNED`: a 429 or 502 page, an empty 503,
+a 200 whose body is a JSON list, ...) or one of SWF's own faults (an unknown domain, a refused request).
+Faults can be limited to some operations, to a number of requests, or both; a fault is injected before the
+request is forwarded, so the server never sees a failed request.
 """
 
 from __future__ import annotations
@@ -16,9 +18,74 @@ import aiohttp
 import attrs
 from aiohttp import web
 
-Fault = Literal["500", "throttle", "drop"]
+Fault = Literal[
+    "500",
+    "throttle",
+    "drop",
+    "429",
+    "408",
+    "502",
+    "503",
+    "504",
+    "403-html",
+    "200-list",
+    "200-html",
+    "unknown-domain",
+    "validation",
+    "empty-poll",
+    "empty-poll-empty-token",
+    "access-denied",
+]
 TARGET_PREFIX = "SimpleWorkflowService."
 _HOP_BY_HOP = {"host", "content-length", "connection", "keep-alive", "transfer-encoding"}
+_HTML = "text/html; charset=utf-8"
+_JSON = "application/x-amz-json-1.0"
+
+
+def _page(title: str) -> bytes:
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1><hr>nginx</body></html>".encode()
+
+
+#: What each canned fault answers: status, body and content type.
+CANNED: dict[str, tuple[int, bytes, str]] = {
+    "429": (429, _page("429 Too Many Requests"), _HTML),
+    "408": (408, b"", _HTML),
+    "502": (502, _page("502 Bad Gateway"), _HTML),
+    "503": (503, b"", _HTML),
+    "504": (504, _page("504 Gateway Time-out"), _HTML),
+    "403-html": (403, _page("403 Forbidden"), _HTML),
+    "200-list": (200, b"[]", _JSON),
+    "200-html": (200, _page("Welcome to nginx!"), _HTML),
+    "unknown-domain": (
+        400,
+        json.dumps(
+            {"__type": "com.amazonaws.swf.base.model#UnknownResourceFault", "message": "Unknown domain"}
+        ).encode(),
+        _JSON,
+    ),
+    # AWS answers an empty long poll without a taskToken; the API reference's prose says an empty one.
+    "empty-poll": (200, b'{"previousStartedEventId": 0, "startedEventId": 0}', _JSON),
+    "empty-poll-empty-token": (
+        200,
+        b'{"taskToken": "", "previousStartedEventId": 0, "startedEventId": 0}',
+        _JSON,
+    ),
+    "access-denied": (
+        400,
+        json.dumps({"__type": "AccessDeniedException", "message": "not authorized (fault proxy)"}).encode(),
+        _JSON,
+    ),
+    "validation": (
+        400,
+        json.dumps(
+            {
+                "__type": "com.amazon.coral.validate#ValidationException",
+                "message": "1 validation error detected: refused by the fault proxy",
+            }
+        ).encode(),
+        _JSON,
+    ),
+}
 
 
 @attrs.define
@@ -103,6 +170,9 @@ class FaultProxy:
                 raise ConnectionResetError("fault proxy: connection dropped on purpose")
             if fault == "500":
                 return _json(500, {"__type": "InternalFailure", "message": "fault proxy: injected 500"})
+            if fault in CANNED:
+                status, payload, content_type = CANNED[fault]
+                return web.Response(status=status, body=payload, headers={"Content-Type": content_type})
             return _json(
                 400,
                 {"__type": "com.amazon.coral.availability#ThrottlingException", "message": "Rate exceeded"},

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import anyio
 import pytest
@@ -108,3 +111,87 @@ async def test_several_deciders_and_workers_share_the_work_in_one_loop(flow: Flo
                 identities.add(event.identity)
     assert len({name for name in identities if name.startswith("worker-")}) >= 2
     assert len({name for name in identities if name.startswith("decider-")}) >= 2
+
+
+# The script of a process that runs actors built at import time, outside any event loop, as docs/actors.md
+# shows; its activity handler is a plain function that would block its thread for a minute.
+BLOCKED_PROCESS = """
+import asyncio
+import sys
+import time
+
+import aioswf
+from aioswf.actors import ActivityWorker, Decider
+from aioswf.local import LocalSWF
+from aioswf.models import ActivityType, Domain, WorkflowType
+from aioswf.models.decision import ActivityTaskDecision
+
+worker = ActivityWorker("blocked", "activities", grace=1)
+
+
+@worker.register("sleep")
+def sleep(task):
+    print("handler started", flush=True)
+    time.sleep(60)
+    return "too late"
+
+
+def decide(task):
+    if not any(event.name == "ActivityTaskScheduled" for event in task.history):
+        return [ActivityTaskDecision.schedule("sleep-1", ("sleep", "1"))]
+    return []
+
+
+decider = Decider("blocked", "decisions", decide, grace=1)
+
+
+async def main():
+    async with LocalSWF(poll_wait=0.3) as local, local.connection():
+        domain = await Domain("blocked", retention_period=1).save()
+        workflow_type = await WorkflowType(
+            domain, "flow", "1", task_list="decisions", execution_timeout=600, decision_tasks_timeout=60
+        ).save()
+        await ActivityType(
+            domain,
+            "sleep",
+            "1",
+            task_list="activities",
+            task_heartbeat_timeout="NONE",
+            task_schedule_to_start_timeout="600",
+            task_schedule_to_close_timeout="NONE",
+            task_start_to_close_timeout="600",
+        ).save()
+        execution = await workflow_type.start_execution()
+        await aioswf.actors.run(decider, worker, grace=1)
+        names = [event.name for event in await execution.history()]
+        print("run returned;", "ActivityTaskFailed" in names and "activity failed" or names, flush=True)
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_run_ends_the_process_within_its_grace_even_while_a_thread_handler_blocks(tmp_path) -> None:
+    script = tmp_path / "blocked.py"
+    script.write_text(BLOCKED_PROCESS)
+    process = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first == "handler started\n", first + process.communicate(timeout=5)[1]
+        signalled = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=40)
+        ended = time.monotonic() - signalled
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+    # The handler would return 60 s after it started; the grace period is 1 s. The margin is for a loaded machine.
+    assert ended < 30, f"the process ended {ended:.1f} s after SIGTERM\n{err}"
+    assert process.returncode == 0, err
+    assert out.strip() == "run returned; activity failed", err

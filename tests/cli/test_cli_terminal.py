@@ -111,7 +111,7 @@ def test_every_command_has_help_with_an_example_and_every_option_a_description()
                 "restart",
             )
         ),
-        *("domain", "type", "execution", "worker", "local", "completion"),
+        *("domain", "type", "execution", "worker", "replay", "local", "completion"),
     }
     for path, command in commands:
         ctx = click.Context(command, info_name=" ".join(path))

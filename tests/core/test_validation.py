@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 import aioswf
+from aioswf import validation
 from aioswf.exceptions import InvalidKeywordArgumentError, ValidationError
+from aioswf.local import LocalSWF
 from aioswf.models import ActivityType, Domain, WorkflowExecution, WorkflowType
 from aioswf.querysets import DomainQuerySet, WorkflowExecutionQuerySet, WorkflowTypeQuerySet
 
@@ -67,6 +69,18 @@ def test_retention_period_is_0_to_90_days(days: object) -> None:
 @pytest.mark.parametrize("days", [0, 1, 90, "30"])
 def test_valid_retention_periods_are_kept_as_numbers(days: object) -> None:
     assert Domain("d", retention_period=days).retention_period == int(days)  # type: ignore[arg-type]
+
+
+def test_a_retention_of_none_keeps_no_history_like_zero() -> None:
+    assert validation.check_retention_period("NONE") == "NONE"
+    assert Domain("d", retention_period="NONE").retention_period == 0  # type: ignore[arg-type]
+
+
+async def test_a_domain_given_retention_none_registers_keeping_zero_days(local_swf: LocalSWF) -> None:
+    async with local_swf.connection() as conn:
+        domain = await Domain("none-kept", retention_period="NONE").save()  # type: ignore[arg-type]
+        described = await conn.call("DescribeDomain", name=domain.name)
+    assert described["configuration"]["workflowExecutionRetentionPeriodInDays"] == "0"
 
 
 async def test_registering_a_domain_without_retention_is_refused(conn, sent) -> None:
@@ -144,7 +158,7 @@ async def test_start_execution_arguments_are_checked_before_sending(
 async def test_signal_arguments_are_checked_before_sending(conn, sent) -> None:
     execution = WorkflowExecution("d", "wid", "rid")
     with pytest.raises(ValidationError) as caught:
-        await execution.signal("bad:name")
+        await execution.signal("x" * 257)
     assert caught.value.argument == "signal_name"
     with pytest.raises(ValidationError) as caught:
         await execution.signal("ok", input="x" * 40_000)

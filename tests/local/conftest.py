@@ -6,16 +6,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
-from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
-from swf_scenario import Scenario
+from swf_scenario import CREDENTIALS, NO_RETRY, POLL_WAIT, Scenario, assert_conforms
 
 from aioswf.local import AutoJumpClock, LocalSWF, ManualClock
 from aioswf.local.runner import CHECK_ENV
-
-NO_RETRY = AioConfig(retries={"total_max_attempts": 1}, read_timeout=30)
-CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-POLL_WAIT = 0.5
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,11 +19,6 @@ def _every_server_checks_its_responses() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(CHECK_ENV, "1")
         yield
-
-
-def assert_conforms(local: LocalSWF) -> None:
-    """Fail if the server answered anything outside botocore's output shapes."""
-    assert not local.violations, "responses departed from the SWF model:\n" + "\n".join(local.violations)
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from aiobotocore.session import get_session
+from swf_scenario import CREDENTIALS, NO_RETRY, POLL_WAIT, assert_conforms
 
 from aioswf.local import LocalSWF
-from conftest import CREDENTIALS, NO_RETRY, POLL_WAIT, assert_conforms
 
 
 @contextlib.asynccontextmanager

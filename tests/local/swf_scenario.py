@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from aiobotocore.config import AioConfig
+
+if TYPE_CHECKING:
+    from aioswf.local import LocalSWF
 
 Json = dict[str, Any]
+
+#: Settings shared by the local server's tests. They live here, not in conftest.py, because a test module
+#: importing ``conftest`` gets whichever conftest.py pytest put on ``sys.path`` first.
+NO_RETRY = AioConfig(retries={"total_max_attempts": 1}, read_timeout=30)
+CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+POLL_WAIT = 0.5
+
+
+def assert_conforms(local: LocalSWF) -> None:
+    """Fail if the server answered anything outside botocore's output shapes."""
+    assert not local.violations, "responses departed from the SWF model:\n" + "\n".join(local.violations)
 
 
 def unique(prefix: str) -> str:

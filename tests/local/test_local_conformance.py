@@ -15,10 +15,9 @@ from typing import Any
 import botocore.exceptions
 import pytest
 from aiobotocore.session import get_session
-from swf_scenario import Scenario, decision
+from swf_scenario import CREDENTIALS, NO_RETRY, Scenario, decision
 
 from aioswf.local import LocalSWF
-from conftest import CREDENTIALS, NO_RETRY
 
 VOLATILE = {
     "runId",

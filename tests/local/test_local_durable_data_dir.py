@@ -184,8 +184,8 @@ async def test_aioswf_local_keeps_its_state_in_a_data_directory(tmp_path: Path) 
     try:
         assert server.process is not None
         assert server.process.stdout is not None
-        kept = (await asyncio.wait_for(server.process.stdout.readline(), 30)).decode()
-        assert f"Its state is kept in {tmp_path / 'state'}" in kept
+        printed = [(await asyncio.wait_for(server.process.stdout.readline(), 30)).decode() for _ in range(2)]
+        assert f"Its state is kept in {tmp_path / 'state'}.\n" in printed
         second = ServerProcess(tmp_path / "state", command=command)
         await second.launch()
         refusal = await second.errors()

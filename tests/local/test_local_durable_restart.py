@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 from durable_server import ServerProcess, serve
-from swf_scenario import Scenario, attributes, decision, event_types
+from swf_scenario import CREDENTIALS, Scenario, attributes, decision, event_types
 
 import aioswf
 from aioswf.actors import ActivityWorker, Decider
 from aioswf.local import AutoJumpClock, LocalSWF, ManualClock
 from aioswf.local.store import StoredHistory
 from aioswf.models.task import ActivityTask, DecisionTask
-from conftest import CREDENTIALS
 
 T0 = 1_800_000_000.0
 

@@ -19,7 +19,7 @@ from aiobotocore.session import get_session
 from durable_state import audit, read_back, settle, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from swf_scenario import Scenario
+from swf_scenario import CREDENTIALS, NO_RETRY, POLL_WAIT, Scenario, assert_conforms
 from test_local_event_coverage import LAMBDAS as COVERAGE_LAMBDAS
 from test_local_event_coverage import UNREACHABLE, _drive_everything
 
@@ -27,7 +27,6 @@ from aioswf.local import Engine, LocalSWF, ManualClock
 from aioswf.local.faults import SWFFault
 from aioswf.local.shapes import service_model
 from aioswf.local.store import Store
-from conftest import CREDENTIALS, NO_RETRY, POLL_WAIT, assert_conforms
 
 START = 1_700_000_000
 IDS = st.sampled_from(["a", "b", "c"])

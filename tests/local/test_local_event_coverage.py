@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 from aiobotocore.session import get_session
-from swf_scenario import Scenario, attributes, decision
+from swf_scenario import CREDENTIALS, NO_RETRY, POLL_WAIT, Scenario, assert_conforms, attributes, decision
 
 from aioswf.local import LocalSWF, ManualClock
 from aioswf.local.shapes import service_model
-from conftest import CREDENTIALS, NO_RETRY, POLL_WAIT, assert_conforms
 
 #: RecordMarker can only fail with OPERATION_NOT_PERMITTED (IAM), which a server without IAM never sees.
 UNREACHABLE = {"RecordMarkerFailed"}

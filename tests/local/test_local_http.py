@@ -96,7 +96,10 @@ async def test_expect_100_continue_is_honoured(local: LocalSWF) -> None:
 
 
 async def test_only_post_is_served(local: LocalSWF) -> None:
-    [(status, _, _)] = await _exchange(local, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    # GET / is the web console's page (tests/console); any other method is refused.
+    [(status, _, _)] = await _exchange(
+        local, b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
     assert status == 405
 
 

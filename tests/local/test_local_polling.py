@@ -11,11 +11,10 @@ import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 from raw_http import read_response, request
-from swf_scenario import Scenario, decision, unique
+from swf_scenario import CREDENTIALS, Scenario, decision, unique
 
 from aioswf.local import LocalSWF
 from aioswf.local.queues import QueuedTask, TaskQueue
-from conftest import CREDENTIALS
 
 
 async def test_an_empty_poll_waits_then_answers_an_empty_task_token(

@@ -278,3 +278,53 @@ def test_an_unknown_event_type_is_written_as_given() -> None:
     raw = HistoryBuilder().add("QuantumTaskEntangled", qubit_count=2).events[-1]
     assert raw["eventType"] == "QuantumTaskEntangled"
     assert raw["quantumTaskEntangledEventAttributes"] == {"qubitCount": 2}
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{char.lower()}" if char.isupper() else char for char in name)
+
+
+def _sample(shape: Shape, name: str) -> Any:
+    """A value of `shape` for a member called `name`, in the snake_case the builder's callers write."""
+    if shape.type_name == "structure":
+        return {_snake(member): _sample(shape.members[member], member) for member in shape.required_members}
+    if shape.type_name == "list":
+        return [_sample(shape.member, name)]
+    if shape.type_name in ("long", "integer"):
+        return 7
+    if shape.enum:
+        return shape.enum[0]
+    return f"{name}-value"[: shape.metadata.get("max", 64)]
+
+
+EVENT_TYPE_NAMES = sorted(SERVICE_MODEL.shape_for("EventType").enum)
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+def test_every_event_type_can_be_added_to_a_partial_history_with_its_attributes_given(
+    event_type: str,
+) -> None:
+    # The pattern of a history that starts mid-way: every required attribute and every reference to an
+    # earlier event given, nothing left for the builder to resolve.
+    key = event_attributes_key(event_type)
+    shape = HISTORY_EVENT.members[key]
+    given = [
+        member for member in shape.members if member in shape.required_members or member.endswith("EventId")
+    ]
+    attributes = {_snake(member): _sample(shape.members[member], member) for member in given}
+
+    builder = HistoryBuilder(first_event_id=100, started=False).add(event_type, **attributes)
+
+    (raw,) = builder.events
+    assert shape_errors(raw, HISTORY_EVENT, event_type) == []
+    for member in given:
+        expected = _sample(shape.members[member], member)
+        if isinstance(expected, dict):
+            expected = {_camel(name): value for name, value in expected.items()}
+        assert raw[key][member] == expected, member
+    builder.history().compile()
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

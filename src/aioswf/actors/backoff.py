@@ -9,25 +9,53 @@ streak of failures begins and once when it ends, never once per retry.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 
 import attrs
 
+from aioswf import validation
 from aioswf.exceptions import (
     ResponseError,
     ServiceUnavailableError,
     SWFError,
     ThrottlingError,
     TransportError,
+    UnexpectedResponseError,
+    ValidationError,
 )
 
 __all__ = ["Backoff", "FailureStreak", "is_transient"]
 
 
-def _positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value <= 0:
-        raise ValueError(f"{attribute.name} must be positive, got {value!r}")
+def _seconds(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise ValidationError(
+            f"Backoff's {attribute.name} must be a finite number of seconds above 0, "
+            f"got {validation.describe_value(value)}",
+            argument=attribute.name,
+            limit="a finite number above 0",
+        )
+
+
+def _growth(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value < math.inf:
+        raise ValidationError(
+            f"Backoff's {attribute.name} must be a finite number of at least 1 (how much each wait may grow), "
+            f"got {validation.describe_value(value)}",
+            argument=attribute.name,
+            limit="a finite number >= 1",
+        )
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: bool) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"Backoff's {attribute.name} must be True or False, got {validation.describe_value(value)}",
+            argument=attribute.name,
+            limit="a bool",
+        )
 
 
 @attrs.frozen
@@ -35,16 +63,19 @@ class Backoff:
     """How long to wait before retrying after a transient failure.
 
     Args:
-        initial: The cap of the first wait, in seconds.
-        maximum: The cap every wait stays under, in seconds.
-        multiplier: How much the cap grows after each failure in a row.
+        initial: The cap of the first wait, in seconds (finite, above 0).
+        maximum: The cap every wait stays under, in seconds (finite, above 0).
+        multiplier: How much the cap grows after each failure in a row (finite, at least 1).
         jitter: Whether to wait a random share of the cap (full jitter) rather than the cap itself.
+
+    Raises:
+        ValidationError: When a parameter is zero, negative, NaN, infinite or not a number.
     """
 
-    initial: float = attrs.field(default=0.5, validator=_positive)
-    maximum: float = attrs.field(default=60.0, validator=_positive)
-    multiplier: float = attrs.field(default=2.0, validator=_positive)
-    jitter: bool = True
+    initial: float = attrs.field(default=0.5, validator=_seconds)
+    maximum: float = attrs.field(default=60.0, validator=_seconds)
+    multiplier: float = attrs.field(default=2.0, validator=_growth)
+    jitter: bool = attrs.field(default=True, validator=_flag)
 
     def cap(self, failures: int) -> float:
         """The longest wait after `failures` failures in a row.
@@ -53,13 +84,22 @@ class Backoff:
             failures: How many attempts failed in a row, at least 1.
 
         Returns:
-            ``min(maximum, initial * multiplier ** (failures - 1))``.
+            ``min(maximum, initial * multiplier ** (failures - 1))``, computed without overflowing.
         """
         exponent = max(0, failures - 1)
-        # Past ~64 doublings the product overflows a float's range of interest; the cap is reached long before.
-        if exponent > 64:
-            return self.maximum
-        return min(self.maximum, self.initial * self.multiplier**exponent)
+        if self.initial >= self.maximum:
+            return float(self.maximum)
+        if exponent == 0 or self.multiplier == 1:
+            return float(self.initial)
+        # Compared in logarithms, so that neither a large exponent nor a large multiplier overflows.
+        growth = exponent * math.log(self.multiplier)
+        if growth >= math.log(self.maximum) - math.log(self.initial):
+            return float(self.maximum)
+        try:
+            grown = self.initial * self.multiplier**exponent
+        except OverflowError:  # a tiny initial wait and a power beyond a float, whose product is not
+            grown = math.exp(math.log(self.initial) + growth)
+        return min(float(self.maximum), float(grown))
 
     def delay(self, failures: int) -> float:
         """The wait before the next attempt after `failures` failures in a row.
@@ -81,12 +121,16 @@ def is_transient(error: BaseException) -> bool:
         error: What an SWF call raised.
 
     Returns:
-        True for `TransportError`, `ServiceUnavailableError`, `ThrottlingError`, and any `ResponseError`
-        with an HTTP status of 500 or more.
+        True for `TransportError`, `ServiceUnavailableError`, `ThrottlingError`, `UnexpectedResponseError`
+        (an answer from a proxy or gateway rather than SWF), and any `ResponseError` with an HTTP status of
+        408, 429 or 500 and more.
     """
-    if isinstance(error, (TransportError, ServiceUnavailableError, ThrottlingError)):
+    if isinstance(error, (TransportError, ServiceUnavailableError, ThrottlingError, UnexpectedResponseError)):
         return True
-    return isinstance(error, ResponseError) and (error.status or 0) >= 500
+    if not isinstance(error, ResponseError):
+        return False
+    status = error.status or 0
+    return status >= 500 or status in (408, 429)
 
 
 @attrs.define
@@ -103,11 +147,13 @@ class FailureStreak:
     failures: int = 0
     started_at: float | None = None
 
-    def failed(self, error: SWFError) -> int:
-        """Records one failure; logs a warning when it starts a streak.
+    def failed(self, error: SWFError, *, level: int = logging.WARNING) -> int:
+        """Records one failure; logs it when it starts a streak (a warning, unless told another level).
 
         Args:
             error: What the call raised.
+            level: The level of the streak's one log line, e.g. ``logging.ERROR`` for a failure that
+                only someone's action (not time) will end.
 
         Returns:
             How many failures in a row there have been, this one included.
@@ -115,7 +161,7 @@ class FailureStreak:
         self.failures += 1
         if self.failures == 1:
             self.started_at = time.monotonic()
-            self.logger.warning("%s failed, retrying with backoff: %s", self.what, error)
+            self.logger.log(level, "%s failed, retrying with backoff: %s", self.what, error)
         return self.failures
 
     def succeeded(self) -> None:

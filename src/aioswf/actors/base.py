@@ -11,6 +11,12 @@ finish, then their handlers are cancelled and the tasks reported to SWF (an acti
 canceled; a decision task, which SWF has no way to fail, is left to its start-to-close timeout, after which
 SWF schedules a new one). Only then is the actor STOPPED.
 
+An actor whose domain does not exist fails at once: `start`, `run` and ``async with`` raise
+`DomainDoesNotExist` before polling (the actor asks ``DescribeDomain`` once per connection and domain; when
+that is not allowed, the first poll tells). A domain that vanishes while the actor runs (a local server
+restarted without its state) is not fatal: the actor logs one error, polls on with backoff, and goes on
+once the domain is registered again.
+
 A note on abandoned polls: SWF may hand a task to a long poll in the instant the actor drops it. Such a
 task is never seen by the actor; SWF times it out (start-to-close) and the workflow goes on from there.
 Give activity types a start-to-close timeout that bounds this, or stop with ``finish_polls=True`` and a
@@ -41,17 +47,17 @@ from aioswf.exceptions import (
     ConnectionStateError,
     DoesNotExistError,
     DomainDeprecatedError,
+    DomainDoesNotExist,
     InvalidRequestError,
     NoConnectionError,
     OperationNotPermittedError,
     SWFError,
     ValidationError,
 )
+from aioswf.models.domain import Domain
 
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
-
-    from aioswf.models.domain import Domain
 
 __all__ = ["DEFAULT_GRACE", "Actor", "ActorState", "ActorStateError", "default_identity"]
 
@@ -65,9 +71,17 @@ REPORT_TIMEOUT = 10.0
 #: Pooled HTTP connections kept free for answers and heartbeats, beyond one per polling actor.
 POOL_ROOM = 10
 
+#: Seconds `Actor.start` waits to learn whether the domain exists before it polls regardless.
+DOMAIN_CHECK_TIMEOUT = 10.0
+
 # How many actors poll through each connection, to warn when its pool is too small for them.
 _pollers: weakref.WeakKeyDictionary[Connection, int] = weakref.WeakKeyDictionary()
 _warned: weakref.WeakSet[Connection] = weakref.WeakSet()
+# Whether each domain exists, asked once per connection: a thousand actors starting at once share one
+# DescribeDomain (a task, not a lock, so that none waits for another's timeout). Only a "yes" is kept.
+_domain_checks: weakref.WeakKeyDictionary[Connection, dict[str, asyncio.Task[bool | None]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 _T = TypeVar("_T")
 _A = TypeVar("_A", bound="Actor[Any]")
@@ -93,6 +107,32 @@ class ActorState(enum.Enum):
     STOPPED = "stopped"
 
 
+def _check_grace(grace: object) -> float:
+    if isinstance(grace, bool) or not isinstance(grace, (int, float)) or not grace >= 0:
+        raise ValidationError(
+            f"grace must be a number of seconds of at least 0, got {validation.describe_value(grace)}",
+            argument="grace",
+            limit=">= 0",
+        )
+    return float(grace)
+
+
+def _confirmed(check: asyncio.Task[bool | None]) -> bool:
+    return check.done() and not check.cancelled() and check.exception() is None and check.result() is True
+
+
+async def _domain_exists(conn: Connection, name: str) -> bool | None:
+    """Whether SWF knows the domain; ``None`` when it cannot tell (no permission, network errors)."""
+    try:
+        await conn.call("DescribeDomain", name=name)
+    except DomainDoesNotExist:
+        return False
+    except SWFError as error:
+        logger.debug("could not check that domain %r exists (%r); the first poll will tell", name, error)
+        return None
+    return True
+
+
 def default_identity() -> str:
     """The identity an actor gives SWF unless told otherwise: ``hostname:pid``.
 
@@ -108,6 +148,7 @@ class StopReason(enum.Enum):
     STOP = "the actor stopped before the handler finished"
     CANCEL_REQUESTED = "SWF asked for the task to be canceled"
     GONE = "SWF no longer knows the task (it timed out or its execution closed)"
+    HEARTBEAT_REFUSED = "SWF refused a heartbeat for a reason retrying cannot fix"
 
 
 @attrs.define(eq=False)
@@ -127,6 +168,7 @@ class InFlight:
     report_scope: anyio.CancelScope = attrs.field(factory=anyio.CancelScope)
     reason: StopReason | None = None
     stop_event: threading.Event = attrs.field(factory=threading.Event)
+    cause: BaseException | None = None
 
     def ask_to_stop(self, reason: StopReason) -> None:
         """Asks the handler to stop without cancelling it, remembering the first reason given."""
@@ -160,6 +202,9 @@ class Actor(Generic[_T]):
         grace: Seconds in-flight tasks get to finish when the actor stops without being told how long
             (``async with``, `stop` without `grace`, a fatal error).
 
+    An actor may be built anywhere, in a running event loop or not (e.g. at a module's top level); it
+    needs one only to start.
+
     Raises:
         ValidationError: When the task list or identity breaks SWF's limits.
     """
@@ -176,8 +221,14 @@ class Actor(Generic[_T]):
         finish_polls: bool = False,
         grace: float = DEFAULT_GRACE,
     ) -> None:
+        if not isinstance(domain, (str, Domain)):
+            raise ValidationError(
+                f"domain must be a Domain or a domain's name, not {type(domain).__name__}",
+                argument="domain",
+                limit="a Domain or a name",
+            )
         self.domain = domain
-        self.domain_name: str = str(getattr(domain, "name", domain))
+        self.domain_name: str = domain.name if isinstance(domain, Domain) else domain
         validation.check_name(self.domain_name, "domain")
         self.task_list = validation.check_name(task_list, "task_list")
         self.identity: str = validation.check_identity(identity, "identity") or default_identity()
@@ -188,15 +239,15 @@ class Actor(Generic[_T]):
                 limit="at least 1",
             )
         self.max_concurrent = max_concurrent
-        self.backoff = backoff or Backoff()
-        self.finish_polls = finish_polls
-        if isinstance(grace, bool) or not isinstance(grace, (int, float)) or grace < 0:
+        if backoff is not None and not isinstance(backoff, Backoff):
             raise ValidationError(
-                f"grace must be a number of seconds of at least 0, got {grace!r}",
-                argument="grace",
-                limit=">= 0",
+                f"backoff must be a Backoff, not {type(backoff).__name__}",
+                argument="backoff",
+                limit="a Backoff",
             )
-        self.grace = float(grace)
+        self.backoff = backoff or Backoff()
+        self.finish_polls = bool(finish_polls)
+        self.grace = _check_grace(grace)
         self._connection_arg = connection
         self._connection: Connection | None = None
         self._state = ActorState.IDLE
@@ -208,8 +259,10 @@ class Actor(Generic[_T]):
         self._expired = False
         self._task: asyncio.Task[None] | None = None
         self._claimed = False
-        self._poll_scope = anyio.CancelScope()
+        # Cancel scopes need a running event loop: this one is made when the actor runs.
+        self._poll_scope: anyio.CancelScope | None = None
         self._poll_done = False
+        self._domain_seen = False
         # asyncio's events bind to no loop until awaited, so the actor can be built anywhere.
         self._wakeup = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -263,14 +316,63 @@ class Actor(Generic[_T]):
         self._connection = get_connection(self._connection_arg, f"{type(self).__name__}.run()")
         self._claimed = True
 
+    async def _check_domain(self) -> None:
+        """Fails at once, with a clear error, when the domain does not exist; stays silent when unsure."""
+        conn = self.connection
+        checks = _domain_checks.setdefault(conn, {})
+        check = checks.get(self.domain_name)
+        if check is None or (check.done() and not _confirmed(check)):
+            check = asyncio.get_running_loop().create_task(
+                _domain_exists(conn, self.domain_name), name=f"aioswf DescribeDomain {self.domain_name}"
+            )
+            checks[self.domain_name] = check
+        exists: bool | None = None
+        with anyio.move_on_after(DOMAIN_CHECK_TIMEOUT):
+            await asyncio.wait([check])
+        if _confirmed(check):
+            exists = True
+        elif check.done() and not check.cancelled() and check.exception() is None:
+            exists = check.result()
+        if exists is True:
+            self._domain_seen = True
+        elif exists is False:
+            error = self._missing_domain(None)
+            self._error = error
+            self._error_logged = True
+            logger.error("%r cannot go on: %s", self, error.message)
+            raise error
+
+    async def _claim_and_check(self) -> None:
+        self._claim()
+        try:
+            await self._check_domain()
+        except BaseException:
+            # Never ran: mark it stopped, so that stop() and wait() return.
+            self._state = ActorState.STOPPED
+            self._running.set()
+            self._stopped.set()
+            raise
+
+    def _missing_domain(self, cause: DomainDoesNotExist | None) -> DomainDoesNotExist:
+        error = DomainDoesNotExist(
+            cause.operation if cause is not None else "DescribeDomain",
+            cause.code if cause is not None else "UnknownResourceFault",
+            f"{type(self).__name__} cannot poll domain {self.domain_name!r}: it does not exist "
+            "(register it first, or check the endpoint and region)",
+            status=cause.status if cause is not None else None,
+        )
+        error.__cause__ = cause
+        return error
+
     async def start(self) -> None:
         """Launches the actor as a task on the running event loop and returns once it is running.
 
         Raises:
             ActorStateError: When the actor was started before.
             NoConnectionError: When no connection was given and none is open in this context.
+            DomainDoesNotExist: When the domain does not exist (the actor is then stopped).
         """
-        self._claim()
+        await self._claim_and_check()
         self._task = asyncio.get_running_loop().create_task(
             self._run_logged(), name=f"aioswf {type(self).__name__} {self.task_list}"
         )
@@ -290,11 +392,12 @@ class Actor(Generic[_T]):
         Raises:
             ActorStateError: When the actor was started before.
             NoConnectionError: When no connection was given and none is open in this context.
+            DomainDoesNotExist: At once, when the domain does not exist.
             SWFError: What made the actor stop, when polling hit an error that retrying cannot fix
-                (an unknown domain, invalid credentials for the operation, ...). In-flight tasks were
-                still stopped gracefully first.
+                (a deprecated domain, a refused request, ...). In-flight tasks were still stopped
+                gracefully first.
         """
-        self._claim()
+        await self._claim_and_check()
         await self._run()
 
     async def _run(self) -> None:
@@ -307,6 +410,7 @@ class Actor(Generic[_T]):
         self._running.set()
         logger.info("%r started (identity %s)", self, self.identity)
         self._count_poller(+1)
+        self._poll_scope = anyio.CancelScope()
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(self._poll_loop, group)
@@ -348,7 +452,7 @@ class Actor(Generic[_T]):
         while self._state is ActorState.RUNNING:
             await self._wait_for_wakeup(math.inf)
         logger.info("%r stopping: %d task(s) in flight", self, len(self._in_flight))
-        if not self.finish_polls:
+        if not self.finish_polls and self._poll_scope is not None:
             self._poll_scope.cancel()
         while (self._in_flight or not self._poll_done) and anyio.current_time() < self._deadline:
             await self._wait_for_wakeup(self._deadline)
@@ -356,7 +460,8 @@ class Actor(Generic[_T]):
 
     def _expire(self) -> None:
         self._expired = True
-        self._poll_scope.cancel()
+        if self._poll_scope is not None:
+            self._poll_scope.cancel()
         report_deadline = anyio.current_time() + REPORT_TIMEOUT
         for record in self._in_flight.values():
             record.report_scope.deadline = min(record.report_scope.deadline, report_deadline)
@@ -379,14 +484,16 @@ class Actor(Generic[_T]):
 
         Args:
             grace: Seconds in-flight tasks get to finish (default: the actor's `grace`).
+
+        Raises:
+            ValidationError: When `grace` is not a number of seconds of at least 0.
         """
-        if grace is None:
-            grace = self.grace
+        grace = self.grace if grace is None else _check_grace(grace)
         if not self._claimed:
             self._state = ActorState.STOPPED
             self._stopped.set()
             return
-        self._deadline = min(self._deadline, anyio.current_time() + max(0.0, grace))
+        self._deadline = min(self._deadline, anyio.current_time() + grace)
         if self._state is ActorState.RUNNING:
             self._state = ActorState.STOPPING
         elif self._state is ActorState.IDLE:
@@ -424,6 +531,7 @@ class Actor(Generic[_T]):
 
     async def _poll_loop(self, group: TaskGroup) -> None:
         streak = FailureStreak(f"{type(self).__name__} polling {self.domain_name}/{self.task_list}", logger)
+        assert self._poll_scope is not None
         try:
             with self._poll_scope:
                 while self._state is ActorState.RUNNING:
@@ -437,13 +545,16 @@ class Actor(Generic[_T]):
                         task = await self._poll_task()
                     except SWFError as error:
                         self._release_slot()
+                        if isinstance(error, DomainDoesNotExist) and self._domain_seen:
+                            await anyio.sleep(self.backoff.delay(self._domain_vanished(streak, error)))
+                            continue
                         if isinstance(error, _FATAL):
+                            if isinstance(error, DomainDoesNotExist):
+                                error = self._missing_domain(error)
                             self._fail(error)
                             return
-                        failures = streak.failed(error)
-                        if not is_transient(error) and failures == 1:
-                            logger.error("%r: unexpected error while polling: %r", self, error)
-                        await anyio.sleep(self.backoff.delay(failures))
+                        level = logging.WARNING if is_transient(error) else logging.ERROR
+                        await anyio.sleep(self.backoff.delay(streak.failed(error, level=level)))
                         continue
                     except anyio.get_cancelled_exc_class():
                         self._release_slot()
@@ -453,6 +564,7 @@ class Actor(Generic[_T]):
                         self._fail(error)
                         return
                     streak.succeeded()
+                    self._domain_seen = True
                     if task is None:
                         self._release_slot()
                         continue
@@ -463,6 +575,18 @@ class Actor(Generic[_T]):
         finally:
             self._poll_done = True
             self._wake()
+
+    def _domain_vanished(self, streak: FailureStreak, error: DomainDoesNotExist) -> int:
+        """Counts a poll that found the domain gone; logs one error for the streak. Returns the count."""
+        failures = streak.failed(error, level=logging.DEBUG)
+        if failures == 1:
+            logger.error(
+                "%r: domain %r no longer exists (%s); polling on with backoff until it is registered again",
+                self,
+                self.domain_name,
+                error.message or error.code,
+            )
+        return failures
 
     def _fail(self, error: Exception) -> None:
         logger.error("%r cannot go on: %r; stopping gracefully", self, error)

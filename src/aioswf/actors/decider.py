@@ -13,7 +13,13 @@ from aioswf import constants, validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
 from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
 from aioswf.actors.handlers import call_handler, clip_head, describe_error, is_async_callable
-from aioswf.exceptions import DoesNotExistError, PollTimeout, SWFError, ValidationError
+from aioswf.exceptions import (
+    DoesNotExistError,
+    PollTimeout,
+    SWFError,
+    UnexpectedResponseError,
+    ValidationError,
+)
 from aioswf.models.decision import Decision, WorkflowExecutionDecision, decisions_to_api
 from aioswf.models.task import DecisionTask, token_ref
 
@@ -32,7 +38,7 @@ HISTORY_PAGE_ATTEMPTS = 5
 def _to_decisions(value: Iterable[Decision | Mapping[str, Any]] | None) -> tuple[Decision, ...]:
     if value is None:
         return ()
-    if isinstance(value, (str, bytes, Mapping, Decision)):
+    if isinstance(value, (str, bytes, Mapping, Decision)) or not isinstance(value, Iterable):
         raise ValidationError(
             f"decisions must be a list of decisions, not one {type(value).__name__}",
             argument="decisions",
@@ -55,15 +61,21 @@ def _to_decisions(value: Iterable[Decision | Mapping[str, Any]] | None) -> tuple
 
 @attrs.frozen
 class DecisionResult:
-    """What a decision handler may return when it has an execution context to record with its decisions.
+    """What a decision handler may return when it has more than decisions to send.
 
     Args:
         decisions: The decisions (`Decision` objects from `aioswf.models.decision`, or SWF's dicts).
         execution_context: Free text SWF keeps with the execution (at most 32,768 characters).
+        task_list: The task list of the execution's next decision tasks (SWF's ``taskList`` of
+            ``RespondDecisionTaskCompleted``), e.g. a worker's own list for a cached, incremental decider.
+        task_list_schedule_to_start_timeout: Seconds a decision task may wait on ``task_list`` before
+            SWF times it out and goes back to the execution's own task list.
     """
 
     decisions: tuple[Decision, ...] = attrs.field(default=(), converter=_to_decisions)
     execution_context: str | None = None
+    task_list: str | None = None
+    task_list_schedule_to_start_timeout: int | str | None = None
 
 
 #: What a decision handler returns: decisions (possibly none), or a `DecisionResult`.
@@ -96,6 +108,9 @@ class Decider(Actor[DecisionTask]):
         backoff: How to wait between retries after network errors, HTTP 5xx and throttling.
         finish_polls: On stop, let the poll in flight return within the grace period.
         grace: Seconds in-flight tasks get to finish when it stops without being told how long.
+        start_at_previous_started_event: Poll with ``startAtPreviousStartedEvent``: a task's history then
+            starts at the previous decision task's ``DecisionTaskStarted`` event (the events a decider that
+            kept the execution's state has not seen), instead of at the execution's first event.
 
     Raises:
         ValidationError: When an argument breaks SWF's limits.
@@ -115,6 +130,7 @@ class Decider(Actor[DecisionTask]):
         backoff: Backoff | None = None,
         finish_polls: bool = False,
         grace: float = DEFAULT_GRACE,
+        start_at_previous_started_event: bool = False,
     ) -> None:
         super().__init__(
             domain,
@@ -126,9 +142,17 @@ class Decider(Actor[DecisionTask]):
             finish_polls=finish_polls,
             grace=grace,
         )
+        if handler is not None and not callable(handler):
+            raise ValidationError(
+                f"handler must be callable (a function or coroutine function taking the task), "
+                f"not {type(handler).__name__}",
+                argument="handler",
+                limit="a callable",
+            )
         self.handler = handler
         self.page_size = validation.check_page_size(page_size)
         self.on_error = validation.check_choice(on_error, "on_error", ("timeout", "fail_execution"))
+        self.start_at_previous_started_event = bool(start_at_previous_started_event)
         self._threads: anyio.CapacityLimiter | None = None
 
     async def poll(
@@ -152,18 +176,27 @@ class Decider(Actor[DecisionTask]):
                 the task is left to its start-to-close timeout (logged), and the error raised.
         """
         task_list = validation.check_name(task_list or self.task_list, "task_list")
+        extra: dict[str, Any] = {}
+        if self.start_at_previous_started_event:
+            extra["startAtPreviousStartedEvent"] = True
         pages = self.connection.paginate(
             "PollForDecisionTask",
             page_size=validation.check_page_size(page_size) or self.page_size,
             domain=self.domain_name,
             taskList={"name": task_list},
             identity=validation.check_identity(identity, "identity") or self.identity,
+            **extra,
         )
         first = await pages.__anext__()
         if not first.get("taskToken"):
-            # SWF answers an empty poll with taskToken ""; moto leaves the key out.
+            # AWS answers an empty poll without a taskToken; SWF's reference says an empty one: both are fine.
             await pages.aclose()
             raise PollTimeout(f"no decision task on {self.domain_name}/{task_list}")
+        if not isinstance(first["taskToken"], str):
+            await pages.aclose()
+            raise UnexpectedResponseError(
+                "PollForDecisionTask", "UnexpectedResponse", "taskToken is not a string"
+            )
         events: list[Mapping[str, Any]] = list(first.get("events") or ())
         streak = FailureStreak(f"Decider fetching history of task {token_ref(first['taskToken'])}", logger)
         while True:
@@ -200,7 +233,10 @@ class Decider(Actor[DecisionTask]):
                 raise
             streak.succeeded()
             events.extend(page.get("events") or ())
-        return DecisionTask.from_poll(self.domain, task_list, first, events)
+        try:
+            return DecisionTask.from_poll(self.domain, task_list, first, events)
+        except ValidationError as error:
+            raise UnexpectedResponseError("PollForDecisionTask", "UnexpectedResponse", str(error)) from error
 
     async def complete(
         self,
@@ -224,18 +260,26 @@ class Decider(Actor[DecisionTask]):
         await self.connection.call("RespondDecisionTaskCompleted", **params)
 
     def _completion(
-        self, task_token: str, decisions: tuple[Decision, ...], execution_context: str | None
+        self,
+        task_token: str,
+        decisions: tuple[Decision, ...],
+        execution_context: str | None,
+        task_list: str | None = None,
+        task_list_schedule_to_start_timeout: int | str | None = None,
     ) -> dict[str, Any]:
-        if not isinstance(task_token, str) or not task_token:
-            raise ValidationError(
-                "task_token must be a task's token", argument="task_token", limit="required"
-            )
         params: dict[str, Any] = {
-            "taskToken": task_token,
+            "taskToken": validation.check_task_token(task_token, "task_token"),
             "decisions": decisions_to_api(decisions, execution_context=execution_context),
         }
         if execution_context is not None:
             params["executionContext"] = execution_context
+        if task_list is not None:
+            params["taskList"] = {"name": validation.check_name(task_list, "task_list")}
+            timeout = validation.check_timeout(
+                task_list_schedule_to_start_timeout, "task_list_schedule_to_start_timeout"
+            )
+            if timeout is not None:
+                params["taskListScheduleToStartTimeout"] = timeout
         return params
 
     async def decide(self, task: DecisionTask) -> Decisions:
@@ -305,7 +349,13 @@ class Decider(Actor[DecisionTask]):
             return
         try:
             if isinstance(result, DecisionResult):
-                params = self._completion(task.task_token, result.decisions, result.execution_context)
+                params = self._completion(
+                    task.task_token,
+                    result.decisions,
+                    result.execution_context,
+                    result.task_list,
+                    result.task_list_schedule_to_start_timeout,
+                )
             else:
                 params = self._completion(task.task_token, _to_decisions(result), None)
         except ValidationError as error:

@@ -7,24 +7,41 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Protocol
 
 import anyio
 from anyio.abc import TaskGroup
 
-from aioswf.actors.base import Actor, ActorState
+from aioswf.actors.base import ActorState
 
 if sys.version_info < (3, 11):  # pragma: no cover - exceptiongroup comes with anyio there
     from exceptiongroup import ExceptionGroup  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["run", "stop_all"]
+__all__ = ["ActorLike", "run", "stop_all"]
 
 logger = logging.getLogger("aioswf.actors")
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-async def stop_all(actors: Sequence[Actor[Any]], grace: float | None = None) -> None:
+class ActorLike(Protocol):
+    """What `run` and `stop_all` need of an actor: its lifecycle (an `Actor`, or e.g. a flow ``Worker``)."""
+
+    @property
+    def state(self) -> ActorState:
+        """Whether it is idle, running, stopping or stopped."""
+
+    async def run(self) -> None:
+        """Runs it until it is stopped."""
+
+    async def wait(self) -> None:
+        """Waits until it is stopped; raises the error that stopped it."""
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Stops it gracefully."""
+
+
+async def stop_all(actors: Sequence[ActorLike], grace: float | None = None) -> None:
     """Stops actors gracefully, all at once, and returns when every one is stopped.
 
     Args:
@@ -36,7 +53,7 @@ async def stop_all(actors: Sequence[Actor[Any]], grace: float | None = None) -> 
             group.start_soon(actor.stop, grace)
 
 
-async def run(*actors: Actor[Any], grace: float | None = None, handle_signals: bool = True) -> None:
+async def run(*actors: ActorLike, grace: float | None = None, handle_signals: bool = True) -> None:
     """Runs actors together in this event loop until they stop.
 
     The first SIGINT or SIGTERM stops every actor gracefully (in-flight tasks get `grace` seconds); a
@@ -58,7 +75,7 @@ async def run(*actors: Actor[Any], grace: float | None = None, handle_signals: b
         raise ValueError("run() needs at least one actor")
     errors: list[Exception] = []
 
-    async def supervise(actor: Actor[Any], group: TaskGroup) -> None:
+    async def supervise(actor: ActorLike, group: TaskGroup) -> None:
         try:
             if actor.state is ActorState.IDLE:
                 await actor.run()
@@ -82,7 +99,7 @@ async def run(*actors: Actor[Any], grace: float | None = None, handle_signals: b
 
 
 async def _stop_on_signals(
-    actors: Sequence[Actor[Any]], grace: float | None, *, task_status: anyio.abc.TaskStatus[None]
+    actors: Sequence[ActorLike], grace: float | None, *, task_status: anyio.abc.TaskStatus[None]
 ) -> None:
     if threading.current_thread() is not threading.main_thread():
         logger.debug("not in the main thread: run() does not handle signals")

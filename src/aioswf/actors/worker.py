@@ -3,16 +3,19 @@
 While a handler runs, the worker heartbeats for it. A heartbeat answered with a cancellation request
 cancels the handler and answers ``RespondActivityTaskCanceled``; a heartbeat answered with
 ``UnknownResourceFault`` (the task timed out, or its execution closed) cancels the handler and answers
-nothing, since SWF would take no answer. Coroutine handlers are cancelled at their next ``await``; plain
-functions run in worker threads, which Python cannot interrupt: they see the request through
-`ActivityContext.should_stop` and the worker waits for them (except when it stops, where it waits only for
-the grace period).
+nothing, since SWF would take no answer. A heartbeat refused for a reason retrying cannot fix (SWF's
+``ValidationException``, details over 2,048 characters, ...) stops the handler too, and the task is failed
+with the refusal as its reason: the task cannot be kept alive, and SWF would otherwise time it out later.
+Coroutine handlers are cancelled at their next ``await``; plain functions run in threads, which Python
+cannot interrupt: they see the request through `ActivityContext.should_stop` and the worker waits for
+them (except when it stops, where it waits only for the grace period).
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
+import math
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -24,7 +27,13 @@ from aioswf import constants, validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
 from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
 from aioswf.actors.handlers import call_handler, clip_head, clip_tail, describe_error, is_async_callable
-from aioswf.exceptions import DoesNotExistError, PollTimeout, SWFError, ValidationError
+from aioswf.exceptions import (
+    DoesNotExistError,
+    PollTimeout,
+    SWFError,
+    UnexpectedResponseError,
+    ValidationError,
+)
 from aioswf.models.activity import ActivityType
 from aioswf.models.task import ActivityTask
 
@@ -110,13 +119,13 @@ class ActivityContext:
         """Details sent with the next automatic heartbeat (e.g. progress); set it from the handler.
 
         Raises:
-            ValidationError: When set to more than 32,768 characters.
+            ValidationError: When set to more than 2,048 characters (SWF's limit for heartbeats).
         """
         return self._details
 
     @details.setter
     def details(self, value: str | None) -> None:
-        self._details = validation.check_data(value, "details")
+        self._details = validation.check_heartbeat_details(value, "details")
 
     def should_stop(self) -> bool:
         """Whether the handler should stop: cancellation requested, task timed out, or the worker stopping.
@@ -196,8 +205,25 @@ def _key(activity: ActivityType | str | tuple[str, str]) -> tuple[str, str | Non
         return (activity.name, activity.version)
     if isinstance(activity, str):
         return (validation.check_name(activity, "activity"), None)
-    name, version = activity
-    return (validation.check_name(name, "activity"), validation.check_version(version, "version"))
+    if isinstance(activity, tuple) and len(activity) == 2:
+        name, version = activity
+        return (validation.check_name(name, "activity"), validation.check_version(version, "version"))
+    raise ValidationError(
+        "activity must be an ActivityType, a name, or a (name, version) pair; "
+        f"got {validation.describe_value(activity)}",
+        argument="activity",
+        limit="an ActivityType, a name or a (name, version) pair",
+    )
+
+
+def _check_handler(handler: object, argument: str = "handler") -> None:
+    if not callable(handler):
+        raise ValidationError(
+            f"{argument} must be callable (a function or coroutine function taking the task), "
+            f"not {type(handler).__name__}",
+            argument=argument,
+            limit="a callable",
+        )
 
 
 class ActivityWorker(Actor[ActivityTask]):
@@ -253,7 +279,14 @@ class ActivityWorker(Actor[ActivityTask]):
         self._registry: dict[tuple[str, str | None], _Registration] = {}
         self._heartbeat_timeouts: dict[tuple[str, str], str | None] = {}
         self._threads: anyio.CapacityLimiter | None = None
+        if handlers is not None and not isinstance(handlers, Mapping):
+            raise ValidationError(
+                f"handlers must be a mapping of activity types to handlers, not {type(handlers).__name__}",
+                argument="handlers",
+                limit="a mapping",
+            )
         for activity, handler in (handlers or {}).items():
+            _check_handler(handler)
             self.register(activity, handler)
 
     # Registration ----------------------------------------------------------------------------------------
@@ -293,13 +326,17 @@ class ActivityWorker(Actor[ActivityTask]):
             The handler (or a decorator registering the function it decorates).
 
         Raises:
-            ValidationError: When the name or version breaks SWF's limits.
+            ValidationError: When the key is none of these, its name or version breaks SWF's limits, or
+                the handler is not callable.
         """
         key = _key(activity)
+        if handler is not None:
+            _check_handler(handler)
         interval = _check_interval(heartbeat_interval)
         activity_type = activity if isinstance(activity, ActivityType) else None
 
         def add(function: _H) -> _H:
+            _check_handler(function)
             self._registry[key] = _Registration(function, interval, activity_type)
             return function
 
@@ -346,9 +383,12 @@ class ActivityWorker(Actor[ActivityTask]):
             identity=validation.check_identity(identity, "identity") or self.identity,
         )
         if not response.get("taskToken"):
-            # SWF answers an empty poll with taskToken ""; moto leaves the key out.
+            # AWS answers an empty poll without a taskToken; SWF's reference says an empty one: both are fine.
             raise PollTimeout(f"no activity task on {self.domain_name}/{task_list}")
-        return ActivityTask.from_poll(self.domain, task_list, response)
+        try:
+            return ActivityTask.from_poll(self.domain, task_list, response)
+        except ValidationError as error:
+            raise UnexpectedResponseError("PollForActivityTask", "UnexpectedResponse", str(error)) from error
 
     async def complete(self, task_token: str, result: str | None = None) -> None:
         """Reports the task done (``RespondActivityTaskCompleted``).
@@ -405,7 +445,7 @@ class ActivityWorker(Actor[ActivityTask]):
 
         Args:
             task_token: The task's token.
-            details: Details to record, e.g. progress (at most 32,768 characters).
+            details: Details to record, e.g. progress (at most 2,048 characters).
 
         Returns:
             Whether SWF asked for the task to be canceled.
@@ -415,7 +455,10 @@ class ActivityWorker(Actor[ActivityTask]):
             DoesNotExistError: When SWF no longer knows the task (it timed out or its execution closed).
             SWFError: When SWF or the network failed.
         """
-        params = {"taskToken": _token(task_token), "details": validation.check_data(details, "details")}
+        params = {
+            "taskToken": _token(task_token),
+            "details": validation.check_heartbeat_details(details, "details"),
+        }
         response = await self.connection.call("RecordActivityTaskHeartbeat", **_present(params))
         return bool(response.get("cancelRequested", False))
 
@@ -551,6 +594,11 @@ class ActivityWorker(Actor[ActivityTask]):
         if record.reason is StopReason.GONE:
             logger.warning("%r: %s: %s; handler stopped, no answer sent", self, about, record.reason.value)
             return None
+        if record.reason is StopReason.HEARTBEAT_REFUSED:
+            # Whatever the handler returned after being asked to stop is not the task's result.
+            return _failure(
+                f"aioswf: {record.reason.value}: {record.cause}", f"activity worker {self.identity}"
+            )
         if record.handler_scope.cancelled_caught:
             if context.cancel_requested:
                 return ("RespondActivityTaskCanceled", _present({"details": context.details}))
@@ -581,9 +629,18 @@ class ActivityWorker(Actor[ActivityTask]):
             except DoesNotExistError:
                 reason = StopReason.GONE
             except SWFError as error:
-                failures = streak.failed(error)
-                delay = min(interval, self.backoff.delay(failures)) if is_transient(error) else interval
-                continue
+                if is_transient(error):
+                    delay = min(interval, self.backoff.delay(streak.failed(error)))
+                    continue
+                # Retrying cannot fix it: the task cannot be kept alive, so its handler stops now.
+                logger.error(
+                    "%r: %s: heartbeat refused: %s; stopping the handler, failing the task",
+                    self,
+                    about,
+                    error,
+                )
+                record.cause = error
+                reason = StopReason.HEARTBEAT_REFUSED
             else:
                 streak.succeeded()
                 delay = interval
@@ -601,9 +658,7 @@ class ActivityWorker(Actor[ActivityTask]):
 
 
 def _token(task_token: str) -> str:
-    if not isinstance(task_token, str) or not task_token:
-        raise ValidationError("task_token must be a task's token", argument="task_token", limit="required")
-    return task_token
+    return validation.check_task_token(task_token, "task_token")
 
 
 def _present(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -613,9 +668,10 @@ def _present(params: Mapping[str, Any]) -> dict[str, Any]:
 def _check_interval(value: float | None) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
         raise ValidationError(
-            f"heartbeat_interval must be a positive number of seconds, got {value!r}",
+            f"heartbeat_interval must be a positive, finite number of seconds, "
+            f"got {validation.describe_value(value)}",
             argument="heartbeat_interval",
             limit="more than 0 seconds",
         )

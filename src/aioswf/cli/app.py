@@ -19,7 +19,7 @@ from click.core import ParameterSource
 if sys.version_info < (3, 11):  # pragma: no cover - exceptiongroup comes with anyio there
     from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
 
-from aioswf.cli import aliases, completion, domains, executions, history, local, types, worker
+from aioswf.cli import aliases, completion, domains, executions, history, local, replay, types, worker
 from aioswf.cli.errors import explain, format_error
 from aioswf.cli.invocation import OrderedGroup, Settings
 from aioswf.cli.output import OutputFormat
@@ -136,6 +136,7 @@ def register(group: click.Group) -> None:
     group.add_command(executions.execution)
     executions.execution.add_command(history.history)
     group.add_command(worker.worker)
+    group.add_command(replay.replay)
     group.add_command(local.local)
     group.add_command(completion.completion)
     aliases.register(group)

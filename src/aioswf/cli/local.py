@@ -19,6 +19,7 @@ import click
 from aioswf.cli.errors import CommandError
 from aioswf.cli.invocation import as_duration, run_async
 from aioswf.local import LocalSWF
+from aioswf.local.console import exposure_warning
 from aioswf.local.store import SYNCHRONOUS, DataDirError, Synchronous
 
 __all__ = ["local", "reachable_url"]
@@ -81,8 +82,12 @@ async def _serve(
     try:
         url = reachable_url(host, server.port)
         click.echo(f"aioswf local SWF server listening on {url} (Ctrl-C to stop)")
+        click.echo(f"web console: {server.console_url}")
         if data_dir is not None:
             click.echo(f"Its state is kept in {data_dir}.")
+        warning = exposure_warning(host)
+        if warning is not None:
+            click.echo(warning)
         click.echo("In another shell, point aioswf (and boto3, the AWS CLI) at it:")
         click.echo(f"export AWS_ENDPOINT_URL_SWF={url}")
         sys.stdout.flush()

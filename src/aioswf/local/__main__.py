@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 
+from aioswf.local.console import exposure_warning
 from aioswf.local.runner import LocalSWF
 from aioswf.local.store import SYNCHRONOUS, DataDirError
 
@@ -73,8 +74,12 @@ async def _serve(args: argparse.Namespace) -> None:
         store.add_failure_callback(failed)
     async with local:
         print(f"aioswf local SWF server listening on {local.endpoint_url} (Ctrl-C to stop)", flush=True)
+        print(f"web console: {local.console_url}", flush=True)
         if args.data_dir:
             print(f"its state is kept in {args.data_dir}", flush=True)
+        warning = exposure_warning(args.host)
+        if warning is not None:
+            print(warning, flush=True)
         await stop.wait()
     if failures:
         raise failures[0]

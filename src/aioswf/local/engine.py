@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from aioswf.local import activities, decisions, lambdas, lifecycle, listing, registry, task_ops, workflow_ops
-from aioswf.local.faults import SWFFault, UnknownOperationException
+from aioswf.local.faults import SWFFault, UnknownOperationException, UnknownResourceFault
 from aioswf.local.shapes import service_model, validate_input
 from aioswf.local.state import LambdaFunction, State
 
@@ -137,3 +137,23 @@ class Engine(State):
                     decisions.rearm_timer(self, execution, timer)
                 for function in execution.lambdas.values():
                     lambdas.rearm_lambda(self, execution, function)
+
+    # -- read-only queries (the web console) -----------------------------------------------------
+
+    def history_events(self, domain: str, workflow_id: str, run_id: str, *, after: int = 0) -> list[Json]:
+        """Return the events of one run (open, or closed and retained) whose id is above ``after``.
+
+        ``GetWorkflowExecutionHistory`` pages at most 1,000 events and decodes a closed history again for
+        every page; this reads the whole tail at once. Nothing is decoded when nothing is new.
+
+        Raises:
+            UnknownResourceFault: If the domain holds no such run.
+        """
+        execution = self.domain(domain).runs.get((workflow_id, run_id))
+        if execution is None:
+            raise UnknownResourceFault(
+                f"Unknown execution: WorkflowExecution=[workflowId={workflow_id}, runId={run_id}]"
+            )
+        if after >= len(execution.events):
+            return []
+        return list(execution.events[max(after, 0) :])

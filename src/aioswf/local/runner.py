@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from aioswf.local.clock import Clock
+from aioswf.local.console import console_url, mount_console
 from aioswf.local.engine import Engine, LambdaFunction
 from aioswf.local.server import (
     BODY_TIMEOUT,
@@ -100,8 +101,21 @@ class LocalSWF:
             body_timeout=body_timeout,
         )
         self.app = make_app(self.engine, self.checker, self.limits)
+        # The web console shares the server's host and port (GET / and /console/...); SWF stays on POST /.
+        mount_console(self.app, self.engine, host=host)
         self._runner: web.AppRunner | None = None
         self._state = "unopened"
+
+    @property
+    def console_url(self) -> str:
+        """The web console's URL, e.g. ``http://127.0.0.1:50123/`` (see ``docs/console.md``).
+
+        Raises:
+            RuntimeError: If the server is not running.
+        """
+        if self._state != "open":
+            raise RuntimeError("the local SWF server is not running")
+        return console_url(self.host, self.port)
 
     @property
     def clock(self) -> Clock:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from aioswf import constants, validation
+from aioswf.exceptions import ValidationError
 
 if TYPE_CHECKING:
     from aioswf.models.domain import Domain
@@ -24,6 +25,14 @@ def check_version(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 def check_optional_name(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
         validation.check_name(value, attribute.name)
+
+
+def check_run_id(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    validation.check_run_id(value, attribute.name)
+
+
+def check_arn(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    validation.check_arn(value, attribute.name)
 
 
 def check_registration(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -63,7 +72,8 @@ def task_start_to_close_timeout(value: Any) -> str | None:
 
 
 def to_tags(value: Iterable[str] | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(value)
+    tags = validation.check_tags(value)
+    return None if tags is None else tuple(tags)
 
 
 def priority(value: Any) -> str | None:
@@ -73,7 +83,15 @@ def priority(value: Any) -> str | None:
 def to_domain(value: Domain | str) -> Domain:
     from aioswf.models.domain import Domain
 
-    return Domain(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return Domain(value)
+    if not isinstance(value, Domain):
+        raise ValidationError(
+            f"domain must be a Domain or a domain's name, not {type(value).__name__}",
+            argument="domain",
+            limit="a Domain or a name",
+        )
+    return value
 
 
 def put(params: dict[str, Any], key: str, value: Any) -> None:

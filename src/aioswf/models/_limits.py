@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
-from aioswf import validation
+from aioswf import constants, validation
 from aioswf.exceptions import ValidationError
 
 __all__ = [
@@ -33,8 +33,8 @@ MAX_REQUEST_BYTES = 1_048_576
 #: A Lambda task's start-to-close timeout is 1 to 900 seconds.
 MAX_LAMBDA_TIMEOUT = 900
 MAX_FUNCTION_NAME_LENGTH = 64
-MAX_ARN_LENGTH = 1600
-MAX_RUN_ID_LENGTH = 64
+MAX_ARN_LENGTH = constants.MAX_ARN_LENGTH
+MAX_RUN_ID_LENGTH = constants.MAX_RUN_ID_LENGTH
 #: Marker names, signal names and Lambda task ids: 1 to 256 characters of any kind.
 MAX_FREE_NAME_LENGTH = 256
 
@@ -73,7 +73,8 @@ def check_type(value: TypeSpec, argument: str) -> dict[str, str]:
         name, version = value.name, value.version
     else:
         raise ValidationError(
-            f"{argument} must be a type with a name and version, or a (name, version) pair; got {value!r:.60}",
+            f"{argument} must be a type with a name and version, or a (name, version) pair; "
+            f"got {validation.describe_value(value)}",
             argument=argument,
             limit="a name and a version",
         )
@@ -84,7 +85,7 @@ def check_type(value: TypeSpec, argument: str) -> dict[str, str]:
 
 
 def check_task_list(value: object, argument: str = "task_list") -> dict[str, str] | None:
-    """Checks an optional task list name (SWF's name rule, and no surrounding whitespace).
+    """Checks an optional task list name (SWF's rule for names, which refuses surrounding whitespace too).
 
     Returns:
         SWF's ``{"name": ...}``, or ``None``.
@@ -94,14 +95,7 @@ def check_task_list(value: object, argument: str = "task_list") -> dict[str, str
     """
     if value is None:
         return None
-    name = validation.check_name(value, argument)
-    if name != name.strip():
-        raise ValidationError(
-            f"{argument} must not start or end with whitespace: {name!r:.60}",
-            argument=argument,
-            limit="no surrounding whitespace",
-        )
-    return {"name": name}
+    return {"name": validation.check_name(value, argument)}
 
 
 def check_duration(value: object, argument: str, *, allow_none: bool = True) -> str | None:

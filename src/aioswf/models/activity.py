@@ -9,6 +9,7 @@ import attrs
 
 from aioswf import constants
 from aioswf.models import _fields as fields
+from aioswf.models.base import trusted
 from aioswf.models.domain import Domain
 from aioswf.models.registered import RegisteredType
 
@@ -102,7 +103,9 @@ def activity_type_from_api(
     info = response.get("typeInfo", response)
     config = response.get("configuration") or {}
     atype = info["activityType"]
-    return ActivityType(
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        ActivityType,
         domain,
         atype["name"],
         atype["version"],

@@ -108,14 +108,33 @@ class Decision:
             ValidationError: When the decision type is not one of SWF's, or the structure breaks the
                 model (missing members, wrong types, lengths, enumerations).
         """
+        if not isinstance(raw, Mapping):
+            raise ValidationError(
+                f"a decision in SWF's shape is a mapping, not {type(raw).__name__}",
+                argument="decision",
+                limit="a mapping",
+            )
         decision_type = raw.get("decisionType")
         if decision_type not in DECISION_TYPES:
             raise ValidationError(
-                f"decisionType must be one of SWF's {len(DECISION_TYPES)} decision types, got {decision_type!r}",
+                f"decisionType must be one of SWF's {len(DECISION_TYPES)} decision types, "
+                f"got {validation.describe_value(decision_type)}",
                 argument="decisionType",
                 limit="one of " + ", ".join(DECISION_TYPES),
             )
-        report = _decision_validator().validate(dict(raw), _decision_shape())
+        key = _attributes_key(decision_type)
+        others = sorted(str(name) for name in raw if name not in ("decisionType", key))
+        if others:
+            raise ValidationError(
+                f"{decision_type} takes {key} only; got {', '.join(others)}",
+                argument=others[0],
+                limit=f"{key} only",
+            )
+        # The attributes' own required members count even when the attributes are left out: SWF refuses
+        # a ScheduleActivityTask without its activityId, though the Decision shape does not require it.
+        report = _decision_validator().validate(
+            {"decisionType": decision_type, key: raw.get(key, {})}, _decision_shape()
+        )
         if report.has_errors():
             raise ValidationError(
                 f"{decision_type} does not fit SWF's Decision shape: {report.generate_report()}",
@@ -223,7 +242,7 @@ class ActivityTaskDecision(Decision):
             limits.compact(
                 {
                     "activityType": limits.check_type(activity_type, "activity_type"),
-                    "activityId": validation.check_name(activity_id, "activity_id"),
+                    "activityId": validation.check_name(activity_id, "activity_id", padded=True),
                     "control": validation.check_data(control, "control"),
                     "input": limits.check_input(input),
                     "scheduleToCloseTimeout": limits.check_duration(
@@ -256,7 +275,8 @@ class ActivityTaskDecision(Decision):
             ValidationError: When the id breaks SWF's rules for names.
         """
         return cls(
-            "RequestCancelActivityTask", {"activityId": validation.check_name(activity_id, "activity_id")}
+            "RequestCancelActivityTask",
+            {"activityId": validation.check_name(activity_id, "activity_id", padded=True)},
         )
 
 
@@ -290,7 +310,7 @@ class TimerDecision(Decision):
             "StartTimer",
             limits.compact(
                 {
-                    "timerId": validation.check_name(timer_id, "timer_id"),
+                    "timerId": validation.check_name(timer_id, "timer_id", padded=True),
                     "control": validation.check_data(control, "control"),
                     "startToFireTimeout": timeout,
                 }
@@ -310,7 +330,7 @@ class TimerDecision(Decision):
         Raises:
             ValidationError: When the id breaks SWF's rules for names.
         """
-        return cls("CancelTimer", {"timerId": validation.check_name(timer_id, "timer_id")})
+        return cls("CancelTimer", {"timerId": validation.check_name(timer_id, "timer_id", padded=True)})
 
 
 @attrs.frozen

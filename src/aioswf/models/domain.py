@@ -10,7 +10,7 @@ import attrs
 from aioswf import constants, validation
 from aioswf.exceptions import ValidationError
 from aioswf.models import _fields as fields
-from aioswf.models.base import BaseModel
+from aioswf.models.base import BaseModel, trusted
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection
@@ -23,7 +23,9 @@ __all__ = ["Domain", "domain_from_api"]
 def _retention(value: Any) -> int | None:
     if value is None:
         return None
-    return int(validation.check_retention_period(value))
+    checked = validation.check_retention_period(value)
+    # SWF reads "NONE" as 0: keep no closed history. Domains read from SWF give 0 for it too.
+    return 0 if checked == "NONE" else int(checked)
 
 
 @attrs.frozen
@@ -131,7 +133,9 @@ def domain_from_api(response: Mapping[str, Any], *, connection: Connection | Non
     info = response.get("domainInfo", response)
     configuration = response.get("configuration") or {}
     retention = configuration.get("workflowExecutionRetentionPeriodInDays")
-    return Domain(
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        Domain,
         info["name"],
         status=info.get("status", constants.REGISTERED),
         description=info.get("description"),

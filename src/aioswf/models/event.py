@@ -32,6 +32,9 @@ from typing import Any, ClassVar
 
 import attrs
 
+from aioswf.exceptions import ValidationError
+from aioswf.validation import describe_value
+
 __all__ = [
     "EVENT_TYPES",
     "ActivityTaskEvent",
@@ -47,6 +50,7 @@ __all__ = [
     "TimerEvent",
     "UnknownEvent",
     "WorkflowExecutionEvent",
+    "check_raw_event",
     "event_attributes_key",
     "snake_case",
 ]
@@ -92,23 +96,43 @@ def event_attributes_key(event_type: str) -> str:
 def _timestamp(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, bool):
-        raise ValueError(f"invalid eventTimestamp: {value!r}")
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
-    if isinstance(value, str):
-        try:
-            return datetime.fromtimestamp(float(value), tz=timezone.utc)
-        except ValueError:
-            return _timestamp(datetime.fromisoformat(value))
-    raise ValueError(f"invalid eventTimestamp: {value!r}")
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        if isinstance(value, str):
+            try:
+                return datetime.fromtimestamp(float(value), tz=timezone.utc)
+            except ValueError:
+                return _timestamp(datetime.fromisoformat(value))
+    except (ValueError, OverflowError, OSError):
+        pass  # out of a datetime's range, or no time at all
+    raise _invalid(f"invalid eventTimestamp: {describe_value(value)}")
+
+
+def _invalid(message: str) -> ValidationError:
+    return ValidationError(message, argument="raw_event", limit="SWF's HistoryEvent shape")
 
 
 def _no_attribute(event: Event, key: str) -> AttributeError:
     return AttributeError(f"{type(event).__name__} ({event.name}) has no attribute {key!r}")
 
 
-@attrs.frozen
+@functools.lru_cache(maxsize=1024)
+def _camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+@functools.lru_cache(maxsize=1024)
+def _regular(key: str) -> bool:
+    # Whether snake_case(key) leads back to key, so a lookup by snake_case name can go to the raw dict.
+    return isinstance(key, str) and _camel_case(snake_case(key)) == key
+
+
+_MISSING: Any = object()
+
+
+@attrs.frozen(eq=False, repr=False)
 class Event:
     """One event of a workflow execution's history.
 
@@ -122,6 +146,11 @@ class Event:
         attributes: The event's attributes, with snake_case keys at every level.
         raw: The raw event as SWF sent it (excluded from comparisons and repr).
         type: The event family, such as ``"ActivityTask"`` (a class attribute).
+
+    An event made by `EventFactory` builds its snake_case `attributes` dict when it is first asked for;
+    `get` and attribute access read the raw event's attributes directly until then, so that an event
+    holds no object of its own for the cyclic collector to scan beyond itself
+    (``benchmarks/history_scaling.py``).
     """
 
     type: ClassVar[str] = "Unknown"
@@ -130,19 +159,54 @@ class Event:
     name: str
     state: str
     timestamp: datetime
-    attributes: Mapping[str, Any] = attrs.field(factory=dict)
-    raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    _attributes: Mapping[str, Any] | None = attrs.field(default=None, alias="attributes")
+    raw: Mapping[str, Any] = attrs.field(factory=dict)
+    _source: Mapping[str, Any] | None = attrs.field(default=None, kw_only=True, alias="source")
+
+    @property
+    def attributes(self) -> Mapping[str, Any]:
+        """The event's attributes, with snake_case keys at every level."""
+        found = self._attributes
+        if found is None:
+            source = self._source
+            found = _snake_keys(source) if source else {}
+            object.__setattr__(self, "_attributes", found)
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Event)
+        return (self.id, self.name, self.state, self.timestamp) == (
+            other.id,
+            other.name,
+            other.state,
+            other.timestamp,
+        ) and self.attributes == other.attributes
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    # Unhashable, as its attributes (a dict) are.
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}(id={self.id!r}, name={self.name!r}, state={self.state!r}, "
+            f"timestamp={self.timestamp!r}, attributes={self.attributes!r})"
+        )
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
             raise AttributeError(key)
         try:
-            attributes = object.__getattribute__(self, "attributes")
             name = object.__getattribute__(self, "name")
         except AttributeError:
             raise AttributeError(key) from None
-        if key in attributes:
-            return attributes[key]
+        value = self.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
         known = EVENT_TYPES.get(name)
         if known is not None and key in known[2]:
             return None
@@ -158,6 +222,18 @@ class Event:
         Returns:
             The attribute's value, or `default`.
         """
+        found = self._attributes
+        if found is not None:
+            return found.get(key, default)
+        source = self._source
+        if not source:
+            return default
+        camel = _camel_case(key)
+        if camel in source and snake_case(camel) == key:
+            value = source[camel]
+            return value if isinstance(value, (str, int, float)) else _snake_keys(value)
+        if all(_regular(name) for name in source):
+            return default
         return self.attributes.get(key, default)
 
     @property
@@ -166,70 +242,70 @@ class Event:
         return self.name
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class WorkflowExecutionEvent(Event):
     """An event in the life of the execution itself: started, completed, failed, timed out, ..."""
 
     type: ClassVar[str] = "WorkflowExecution"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class SignalEvent(Event):
     """A signal received by the execution (``WorkflowExecutionSignaled``)."""
 
     type: ClassVar[str] = "Signal"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class CancelRequestEvent(Event):
     """A request to cancel the execution (``WorkflowExecutionCancelRequested``)."""
 
     type: ClassVar[str] = "CancelRequest"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class DecisionTaskEvent(Event):
     """An event of a decision task: scheduled, started, completed or timed out."""
 
     type: ClassVar[str] = "DecisionTask"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class ActivityTaskEvent(Event):
     """An event of an activity task, from its scheduling to its closing or cancellation."""
 
     type: ClassVar[str] = "ActivityTask"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class TimerEvent(Event):
     """An event of a timer: started, fired, canceled, or a failed start or cancel."""
 
     type: ClassVar[str] = "Timer"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class MarkerEvent(Event):
     """A marker recorded by a decider, or a failure to record one."""
 
     type: ClassVar[str] = "Marker"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class ChildWorkflowExecutionEvent(Event):
     """An event of a child workflow execution started by this execution."""
 
     type: ClassVar[str] = "ChildWorkflowExecution"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class ExternalWorkflowExecutionEvent(Event):
     """A signal or cancellation request that this execution sent to another execution."""
 
     type: ClassVar[str] = "ExternalWorkflowExecution"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class LambdaFunctionEvent(Event):
     """An event of an AWS Lambda task.
 
@@ -242,17 +318,17 @@ class LambdaFunctionEvent(Event):
     @property
     def function_id(self) -> str | None:
         """The Lambda task's id (``id`` in SWF's attributes), when the event carries it."""
-        value = self.attributes.get("id")
+        value = self.get("id")
         return None if value is None else str(value)
 
     @property
     def function_name(self) -> str | None:
         """The Lambda function's name or ARN (``name`` in SWF's attributes), when the event carries it."""
-        value = self.attributes.get("name")
+        value = self.get("name")
         return None if value is None else str(value)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class UnknownEvent(Event):
     """An event of a type this version of aioswf does not know; its attributes are still read."""
 
@@ -557,6 +633,30 @@ EVENT_TYPES: Mapping[str, tuple[type[Event], str, frozenset[str]]] = {
 }
 
 
+def check_raw_event(raw_event: Any) -> int:
+    """Checks that a raw event is a mapping with an id, a type and a timestamp.
+
+    Args:
+        raw_event: One of SWF's raw history events.
+
+    Returns:
+        Its id.
+
+    Raises:
+        ValidationError: (a ``ValueError``) when it is not a mapping, lacks one of the three, or its id is
+            not a number.
+    """
+    if not isinstance(raw_event, Mapping):
+        raise _invalid(f"a raw event must be a mapping, not {type(raw_event).__name__}")
+    if "eventId" not in raw_event or "eventType" not in raw_event or "eventTimestamp" not in raw_event:
+        missing = [key for key in ("eventId", "eventType", "eventTimestamp") if key not in raw_event]
+        raise _invalid(f"raw event lacks {', '.join(missing)}: {describe_value(raw_event)}")
+    try:
+        return int(raw_event["eventId"])
+    except (TypeError, ValueError, OverflowError):
+        raise _invalid(f"invalid eventId: {describe_value(raw_event['eventId'])}") from None
+
+
 # A function with a class's name: the seed's callers write EventFactory(raw_event) and get an Event.
 def EventFactory(raw_event: Mapping[str, Any]) -> Event:
     """Builds the `Event` of the right family from one of SWF's raw history events.
@@ -570,18 +670,11 @@ def EventFactory(raw_event: Mapping[str, Any]) -> Event:
         does not know.
 
     Raises:
-        ValueError: When the raw event lacks its id, type or timestamp, or one of them is malformed.
+        ValidationError: (a ``ValueError``) when the raw event lacks its id, type or timestamp, or one of
+            them is malformed.
     """
-    if not isinstance(raw_event, Mapping):
-        raise ValueError(f"a raw event must be a mapping, not {type(raw_event).__name__}")
-    missing = [key for key in ("eventId", "eventType", "eventTimestamp") if key not in raw_event]
-    if missing:
-        raise ValueError(f"raw event lacks {', '.join(missing)}: {raw_event!r:.200}")
+    event_id = check_raw_event(raw_event)
     name = str(raw_event["eventType"])
-    try:
-        event_id = int(raw_event["eventId"])
-    except (TypeError, ValueError):
-        raise ValueError(f"invalid eventId: {raw_event['eventId']!r}") from None
     attributes = raw_event.get(event_attributes_key(name))
     if attributes is None:
         found = [value for key, value in raw_event.items() if key.endswith("EventAttributes")]
@@ -593,6 +686,6 @@ def EventFactory(raw_event: Mapping[str, Any]) -> Event:
         name=name,
         state=state,
         timestamp=_timestamp(raw_event["eventTimestamp"]),
-        attributes=_snake_keys(attributes) if isinstance(attributes, Mapping) else {},
         raw=raw_event,
+        source=attributes if isinstance(attributes, Mapping) else None,
     )

@@ -15,6 +15,7 @@ event are kept in `CompiledHistory.unresolved` instead of being guessed at.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -46,6 +47,7 @@ from aioswf.models.event import (
     SignalEvent,
     TimerEvent,
     WorkflowExecutionEvent,
+    check_raw_event,
 )
 
 __all__ = [
@@ -76,7 +78,6 @@ def _matches(event: Event, key: str, expected: Any) -> bool:
     return bool(getattr(event, key, _MISSING) == expected)
 
 
-@attrs.frozen(repr=False)
 class History(Sequence[Event]):
     """A workflow execution's history: an immutable, re-iterable sequence of `Event` objects.
 
@@ -86,13 +87,66 @@ class History(Sequence[Event]):
 
     Indexing returns an `Event`; slicing returns a `History`. Two histories are equal when their events
     are.
+
+    A history made by `from_raw` keeps SWF's raw events and builds its `Event` objects when they are first
+    asked for; `compile` does not need them. Python's cyclic garbage collector scans every object that
+    survives its young generations, so 25,000 long-lived events made every full collection of a
+    decider's process scan them again (``benchmarks/history_scaling.py``); events built one at a time by
+    `compile` die young.
     """
 
-    events: tuple[Event, ...] = attrs.field(default=(), converter=_to_events)
+    __slots__ = ("_events", "_raw")
+
+    _events: tuple[Event, ...] | None
+    _raw: tuple[Mapping[str, Any], ...] | None
+
+    def __init__(self, events: Iterable[Event | Mapping[str, Any]] = ()) -> None:
+        object.__setattr__(self, "_events", _to_events(events))
+        object.__setattr__(self, "_raw", None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (History, (self.events,))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, History)
+        return self.events == other.events
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash((History, self.events))
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events, as `Event` objects.
+
+        Raises:
+            ValueError: When the history came from `from_raw` and one of its raw events is malformed
+                (its timestamp, say); the raw events' ids and types are checked by `from_raw` itself.
+        """
+        events = self._events
+        if events is None:
+            assert self._raw is not None
+            events = tuple(EventFactory(raw) for raw in self._raw)
+            object.__setattr__(self, "_events", events)
+        return events
 
     @classmethod
     def from_raw(cls, raw_events: Iterable[Mapping[str, Any]]) -> History:
         """Builds a history from SWF's raw events (e.g. the ``events`` of one or more history pages).
+
+        The `Event` objects are built when first asked for (`events`, iteration, indexing); `compile`
+        folds the raw events without keeping them.
 
         Args:
             raw_events: Raw events as aiobotocore returns them (timestamps as datetimes) or as SWF's JSON
@@ -102,9 +156,16 @@ class History(Sequence[Event]):
             The history.
 
         Raises:
-            ValueError: When a raw event lacks its id, type or timestamp.
+            ValueError: When a raw event is not a mapping, or lacks its id, type or timestamp, or its id
+                is not a number.
         """
-        return cls(EventFactory(raw) for raw in raw_events)
+        raw = tuple(raw_events)
+        for event in raw:
+            check_raw_event(event)
+        history = cls.__new__(cls)
+        object.__setattr__(history, "_events", None)
+        object.__setattr__(history, "_raw", raw)
+        return history
 
     @classmethod
     def from_event_list(cls, raw_events: Iterable[Mapping[str, Any]]) -> History:
@@ -119,13 +180,24 @@ class History(Sequence[Event]):
         return cls.from_raw(raw_events)
 
     def __len__(self) -> int:
-        return len(self.events)
+        if self._events is None:
+            assert self._raw is not None
+            return len(self._raw)
+        return len(self._events)
 
     def __repr__(self) -> str:
         # A long history printed in full would bury a failing test's message; ids and the last type suffice.
-        if not self.events:
+        if not len(self):
             return "History([])"
-        return f"History({len(self.events)} events, ids {self.events[0].id}..{self.events[-1].id}, last {self.events[-1].name})"
+        if self._events is None:
+            assert self._raw is not None
+            first, last = self._raw[0], self._raw[-1]
+            return (
+                f"History({len(self)} events, ids {int(first['eventId'])}..{int(last['eventId'])}, "
+                f"last {last['eventType']})"
+            )
+        events = self._events
+        return f"History({len(events)} events, ids {events[0].id}..{events[-1].id}, last {events[-1].name})"
 
     @overload
     def __getitem__(self, index: int) -> Event: ...
@@ -229,7 +301,13 @@ class History(Sequence[Event]):
 
         Returns:
             The compiled state.
+
+        Raises:
+            ValueError: When the history came from `from_raw` and one of its raw events is malformed.
         """
+        if self._events is None:
+            assert self._raw is not None
+            return _compile_raw(self._raw)
         return _compile(self.events)
 
 
@@ -688,4 +766,22 @@ def _compile(events: Iterable[Event]) -> CompiledHistory:
     compiler = _Compiler()
     for event in sorted(events, key=lambda item: item.id):
         compiler.feed(event)
+    return compiler.result()
+
+
+def _raw_id(raw: Mapping[str, Any]) -> int:
+    return int(raw["eventId"])
+
+
+def _compile_raw(raw_events: Sequence[Mapping[str, Any]]) -> CompiledHistory:
+    # Each event is built, fed and dropped, so it dies young instead of joining the collector's old
+    # generation (only unresolved events are kept).
+    ids = [_raw_id(raw) for raw in raw_events]
+    ordered: Iterable[Mapping[str, Any]] = raw_events
+    if any(later < earlier for earlier, later in itertools.pairwise(ids)):
+        ordered = sorted(raw_events, key=_raw_id)
+    compiler = _Compiler()
+    feed = compiler.feed
+    for raw in ordered:
+        feed(EventFactory(raw))
     return compiler.result()

@@ -8,17 +8,23 @@ Log `token_ref` instead: a short, stable digest of the token.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
+from aioswf import validation
+from aioswf.exceptions import ValidationError
+from aioswf.models import _fields as fields
 from aioswf.models.activity import ActivityType
+from aioswf.models.base import trusted
 from aioswf.models.domain import Domain
 from aioswf.models.history import History
 from aioswf.models.workflow import WorkflowExecution, WorkflowType
 
 __all__ = ["ActivityTask", "DecisionTask", "token_ref"]
+
+_T = TypeVar("_T")
 
 
 def token_ref(task_token: str) -> str:
@@ -34,7 +40,7 @@ def token_ref(task_token: str) -> str:
 
 
 def _domain(value: Domain | str) -> Domain:
-    return Domain(value) if isinstance(value, str) else value
+    return fields.to_domain(value)
 
 
 def _event_id(value: Any) -> int | None:
@@ -45,12 +51,16 @@ def _event_id(value: Any) -> int | None:
 def _execution(
     domain: Domain, raw: Mapping[str, Any], workflow_type: WorkflowType | None
 ) -> WorkflowExecution:
-    return WorkflowExecution(domain, raw["workflowId"], raw.get("runId"), workflow_type=workflow_type)
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        WorkflowExecution, domain, raw["workflowId"], raw.get("runId"), workflow_type=workflow_type
+    )
 
 
 def _workflow_type(domain: Domain, raw: Mapping[str, Any]) -> WorkflowType:
     # A task names its type without the type's configuration, which stays unknown (None).
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         raw["name"],
         raw["version"],
@@ -113,9 +123,38 @@ class DecisionTask:
             The task.
 
         Raises:
-            ValueError: When the response carries no task (an empty poll).
+            ValidationError: (a ``ValueError``) when the response carries no task (an empty poll, with
+                no ``taskToken`` or an empty one), or lacks what SWF always sends with a task.
         """
-        return _decision_task_from_api(_domain(domain), task_list, response, events)
+        return _from_poll(_decision_task_from_api, "decision", _domain(domain), task_list, response, events)
+
+
+def _from_poll(build: Callable[..., _T], kind: str, domain: Domain, task_list: str, *args: Any) -> _T:
+    response = args[0]
+    if not isinstance(response, Mapping):
+        raise ValidationError(
+            f"a poll's response is a mapping, not {type(response).__name__}",
+            argument="response",
+            limit="a mapping",
+        )
+    token = response.get("taskToken")
+    if token is None or token == "":
+        # AWS leaves the key out of an empty poll's answer; SWF's reference speaks of an empty string.
+        raise ValidationError(
+            f"the poll returned no {kind} task (an empty poll: no taskToken)",
+            argument="response",
+            limit="a taskToken",
+        )
+    validation.check_task_token(token, "taskToken")
+    try:
+        return build(domain, task_list, *args)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        missing = f"no {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
+        raise ValidationError(
+            f"the poll's response is not a {kind} task as SWF sends it ({missing})",
+            argument="response",
+            limit="the shape of SWF's response",
+        ) from error
 
 
 def _decision_task_from_api(
@@ -124,9 +163,7 @@ def _decision_task_from_api(
     response: Mapping[str, Any],
     events: Iterable[Mapping[str, Any]] | None,
 ) -> DecisionTask:
-    token = response.get("taskToken")
-    if not token:
-        raise ValueError("the poll returned no task (no taskToken)")
+    token = response["taskToken"]
     workflow_type = _workflow_type(domain, response["workflowType"])
     if events is None:
         events = response.get("events") or ()
@@ -187,22 +224,21 @@ class ActivityTask:
             The task.
 
         Raises:
-            ValueError: When the response carries no task (an empty poll).
+            ValidationError: (a ``ValueError``) when the response carries no task (an empty poll, with
+                no ``taskToken`` or an empty one), or lacks what SWF always sends with a task.
         """
-        return _activity_task_from_api(_domain(domain), task_list, response)
+        return _from_poll(_activity_task_from_api, "activity", _domain(domain), task_list, response)
 
 
 def _activity_task_from_api(domain: Domain, task_list: str, response: Mapping[str, Any]) -> ActivityTask:
-    token = response.get("taskToken")
-    if not token:
-        raise ValueError("the poll returned no task (no taskToken)")
+    token = response["taskToken"]
     activity_type = response["activityType"]
     return ActivityTask(
         domain=domain,
         task_list=task_list,
         task_token=token,
         activity_id=response["activityId"],
-        activity_type=ActivityType(domain, activity_type["name"], activity_type["version"]),
+        activity_type=trusted(ActivityType, domain, activity_type["name"], activity_type["version"]),
         input=response.get("input"),
         started_event_id=int(response.get("startedEventId") or 0),
         workflow_execution=_execution(domain, response["workflowExecution"], None),

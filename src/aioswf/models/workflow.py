@@ -12,9 +12,9 @@ import anyio
 import attrs
 
 from aioswf import constants, validation
-from aioswf.exceptions import ValidationError
+from aioswf.exceptions import UnexpectedResponseError, ValidationError
 from aioswf.models import _fields as fields
-from aioswf.models.base import BaseModel, to_datetime
+from aioswf.models.base import BaseModel, to_datetime, trusted
 from aioswf.models.domain import Domain
 from aioswf.models.registered import RegisteredType
 
@@ -73,7 +73,7 @@ class WorkflowType(RegisteredType):
     decision_tasks_timeout: str | None = attrs.field(
         default="300", kw_only=True, converter=fields.decision_tasks_timeout
     )
-    lambda_role: str | None = attrs.field(default=None, kw_only=True)
+    lambda_role: str | None = attrs.field(default=None, kw_only=True, validator=fields.check_arn)
 
     async def save(self) -> WorkflowType:
         """Registers the workflow type on SWF.
@@ -143,6 +143,7 @@ class WorkflowType(RegisteredType):
         validation.check_data(input, "input")
         tags = validation.check_tags(tag_list)
         priority = validation.check_task_priority(task_priority)
+        validation.check_arn(lambda_role, "lambda_role")
         params: dict[str, Any] = {**self._key(), "workflowId": workflow_id}
         if task_list is not None:
             params["taskList"] = {"name": task_list}
@@ -154,10 +155,15 @@ class WorkflowType(RegisteredType):
         fields.put(params, "taskPriority", priority)
         fields.put(params, "lambdaRole", lambda_role)
         response = await self._connection("start_execution").call("StartWorkflowExecution", **params)
+        run_id = response.get("runId")
+        if not isinstance(run_id, str) or not run_id:
+            raise UnexpectedResponseError(
+                "StartWorkflowExecution", "UnexpectedResponse", "the answer carries no runId"
+            )
         return WorkflowExecution(
             self.domain,
             workflow_id,
-            response["runId"],
+            run_id,
             workflow_type=self,
             status=constants.OPEN,
             task_list=task_list or self.task_list,
@@ -195,8 +201,10 @@ def workflow_type_from_api(
         "connection": connection,
         "raw": response,
     }
+    # Built from SWF's answer: no validators (see `trusted`).
     if config is None:
-        return WorkflowType(
+        return trusted(
+            WorkflowType,
             domain,
             wtype["name"],
             wtype["version"],
@@ -205,7 +213,8 @@ def workflow_type_from_api(
             decision_tasks_timeout=None,
             **common,
         )
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         wtype["name"],
         wtype["version"],
@@ -252,7 +261,8 @@ _CLOSE_EVENTS = {
 def _type_from_execution(domain: Domain, wtype: Mapping[str, Any] | None) -> WorkflowType | None:
     if not wtype:
         return None
-    return WorkflowType(
+    return trusted(
+        WorkflowType,
         domain,
         wtype["name"],
         wtype["version"],
@@ -308,7 +318,7 @@ class WorkflowExecution(BaseModel):
 
     domain: Domain = attrs.field(converter=fields.to_domain)
     workflow_id: str = attrs.field(validator=fields.check_name)
-    run_id: str | None = None
+    run_id: str | None = attrs.field(default=None, validator=fields.check_run_id)
     workflow_type: WorkflowType | None = attrs.field(default=None, kw_only=True)
     status: str | None = attrs.field(default=None, kw_only=True)
     task_list: str | None = attrs.field(default=None, kw_only=True)
@@ -394,14 +404,14 @@ class WorkflowExecution(BaseModel):
         """Records a signal in the execution's history and schedules a decision task.
 
         Args:
-            signal_name: The signal's name, meaningful to the workflow.
+            signal_name: The signal's name, meaningful to the workflow: any 1 to 256 characters.
             input: Data attached to the ``WorkflowExecutionSignaled`` event.
 
         Raises:
             ValidationError: When the name or input breaks SWF's limits.
             WorkflowExecutionDoesNotExist: When the execution is unknown or closed.
         """
-        validation.check_name(signal_name, "signal_name")
+        validation.check_free_name(signal_name, "signal_name")
         validation.check_data(input, "input")
         params: dict[str, Any] = {
             "domain": self.domain.name,
@@ -571,7 +581,9 @@ def execution_from_api(
     config = response.get("executionConfiguration") or {}
     parent = info.get("parent")
     counts = response.get("openCounts")
-    return WorkflowExecution(
+    # Built from SWF's answer: no validators (see `trusted`).
+    return trusted(
+        WorkflowExecution,
         domain,
         info["execution"]["workflowId"],
         info["execution"]["runId"],

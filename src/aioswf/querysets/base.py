@@ -156,7 +156,15 @@ def as_domain(domain: Domain | str) -> Domain:
     """A `Domain` from a domain or its name."""
     from aioswf.models.domain import Domain
 
-    return Domain(domain) if isinstance(domain, str) else domain
+    if isinstance(domain, str):
+        return Domain(domain)
+    if not isinstance(domain, Domain):
+        raise ValidationError(
+            f"domain must be a Domain or a domain's name, not {type(domain).__name__}",
+            argument="domain",
+            limit="a Domain or a name",
+        )
+    return domain
 
 
 class DomainScopedQuerySet(BaseQuerySet):

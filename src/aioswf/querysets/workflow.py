@@ -81,13 +81,24 @@ def _date(value: int | float | datetime, argument: str, now: datetime) -> dateti
     """A date filter: a datetime, or a number of days before now (the seed's unit)."""
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    limit = "a datetime, or days ago from 0 to the start of the calendar"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
         raise ValidationError(
-            f"{argument} must be a datetime or a number of days ago (>= 0), got {value!r}",
+            f"{argument} must be a datetime or a number of days ago (>= 0), got {validation.describe_value(value)}",
             argument=argument,
-            limit="a datetime, or days >= 0",
+            limit=limit,
+        )
+    # Days beyond the first day of year 1 (infinite ones included) name no date at all.
+    if value > (now - _EARLIEST).days:
+        raise ValidationError(
+            f"{argument} is {validation.describe_value(value)} days ago, before the first day of year 1",
+            argument=argument,
+            limit=limit,
         )
     return now - timedelta(days=value)
+
+
+_EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
 
 
 def _time_filter(
@@ -227,7 +238,8 @@ class WorkflowExecutionQuerySet(DomainScopedQuerySet):
             WorkflowExecutionDoesNotExist: When there is no such execution.
         """
         validation.check_name(workflow_id, "workflow_id")
-        validation.check_name(run_id, "run_id")
+        if validation.check_run_id(run_id, "run_id") is None:
+            raise ValidationError("get() needs the execution's run_id", argument="run_id", limit="required")
         response = await self._conn("get").call(
             "DescribeWorkflowExecution",
             domain=self.domain.name,

@@ -25,8 +25,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from aioswf.exceptions import InvalidKeywordArgumentError, ValidationError
 from aioswf.models.event import EVENT_TYPES, event_attributes_key
 from aioswf.models.history import History
+from aioswf.validation import describe_value
 
 __all__ = ["HistoryBuilder"]
 
@@ -161,11 +163,49 @@ def _type_value(value: Any) -> Any:
     return value
 
 
+def _execution_ids(value: Any) -> tuple[Any, Any]:
+    """The workflow id and run id of an execution given as a mapping, in snake_case or SWF's camelCase."""
+    if not isinstance(value, Mapping):
+        return (None, None)
+    return (
+        value.get("workflow_id", value.get("workflowId")),
+        value.get("run_id", value.get("runId")),
+    )
+
+
+#: The id each event type that starts an object needs, to be found by the events that follow.
+_OBJECT_IDS: Mapping[str, str] = {
+    "ActivityTaskScheduled": "activity_id",
+    "TimerStarted": "timer_id",
+    "StartChildWorkflowExecutionInitiated": "workflow_id",
+    "SignalExternalWorkflowExecutionInitiated": "workflow_id",
+    "RequestCancelExternalWorkflowExecutionInitiated": "workflow_id",
+    "LambdaFunctionScheduled": "function_id",
+}
+
+
+def _check_object_ids(event_type: str, values: Mapping[str, Any]) -> None:
+    for key in ("activity_id", "timer_id", "workflow_id", "run_id", "function_id"):
+        if key in values and not isinstance(values[key], str):
+            raise ValidationError(
+                f"{event_type}: {key} must be a string, not {type(values[key]).__name__}",
+                argument=key,
+                limit="a string",
+            )
+    needed = _OBJECT_IDS.get(event_type)
+    if needed is not None and needed not in values and not (needed == "function_id" and "id" in values):
+        raise ValidationError(f"{event_type} needs {needed}", argument=needed, limit="required")
+
+
 def _chain(chains: Mapping[str, tuple[str, ...]], state: str, what: str) -> tuple[str, ...]:
     try:
         return chains[state]
     except KeyError:
-        raise ValueError(f"unknown {what} state {state!r}; one of: {', '.join(chains)}") from None
+        raise ValidationError(
+            f"unknown {what} state {describe_value(state)}; one of: {', '.join(chains)}",
+            argument="state",
+            limit="one of " + ", ".join(chains),
+        ) from None
 
 
 class HistoryBuilder:
@@ -255,11 +295,15 @@ class HistoryBuilder:
             The response, with the events built so far.
 
         Raises:
-            ValueError: When no decision task was started.
+            ValidationError: (a ``ValueError``) when no decision task was started.
         """
         started = self._decision["started"]
         if started is None:
-            raise ValueError("no decision task was started; add one with add_decision_task(state='started')")
+            raise ValidationError(
+                "no decision task was started; add one with add_decision_task(state='started')",
+                argument="task_token",
+                limit="a started decision task",
+            )
         response: dict[str, Any] = {
             "taskToken": task_token,
             "startedEventId": started,
@@ -298,9 +342,9 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            TypeError: When an attribute is not one of the event type's.
-            ValueError: When the object the event is about is unknown (e.g. a completion of an activity
-                that was never scheduled).
+            InvalidKeywordArgumentError: (a ``TypeError``) when an attribute is not one of the event type's.
+            ValidationError: (a ``ValueError``) when the object the event is about is unknown (e.g. a
+                completion of an activity that was never scheduled).
         """
         known = EVENT_TYPES.get(event_type)
         values = {key: value for key, value in attributes.items() if value is not None}
@@ -308,16 +352,17 @@ class HistoryBuilder:
             values.setdefault(key, value)
         if known is not None:
             members = known[2]
+            _check_object_ids(event_type, values)
+            self._resolve(event_type, values)
+            values = {key: value for key, value in values.items() if value is not None}
+            unknown = sorted(set(values) - members)
+            if unknown:
+                raise InvalidKeywordArgumentError(f"{event_type} has no attribute {', '.join(unknown)}")
             if (
                 "decision_task_completed_event_id" in members
                 and "decision_task_completed_event_id" not in values
             ):
                 values["decision_task_completed_event_id"] = self._decision_completed()
-            self._resolve(event_type, values)
-            values = {key: value for key, value in values.items() if value is not None}
-            unknown = sorted(set(values) - members)
-            if unknown:
-                raise TypeError(f"{event_type} has no attribute {', '.join(unknown)}")
         for key in ("activity_type", "workflow_type"):
             if key in values:
                 values[key] = _type_value(values[key])
@@ -369,7 +414,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         attributes = {
             "execution_context": execution_context,
@@ -405,7 +450,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         chain = _chain(_ACTIVITY_CHAINS, state, "activity")
         return self._add_chain(
@@ -427,7 +472,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         chain = _chain(_TIMER_CHAINS, state, "timer")
         attributes = {"start_to_fire_timeout": str(start_to_fire_timeout), **attributes}
@@ -452,7 +497,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         chain = _chain(
             {"recorded": ("MarkerRecorded",), "record_failed": ("RecordMarkerFailed",)}, state, "marker"
@@ -481,7 +526,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         chain = _chain(_CHILD_CHAINS, state, "child workflow")
         run_id = attributes.pop("run_id", None)
@@ -532,7 +577,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         chain = _chain(_SIGNAL_CHAINS, state, "external signal")
         return self._add_chain(chain, "workflow_id", workflow_id, {"signal_name": signal_name, **attributes})
@@ -551,7 +596,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         chain = _chain(_CANCEL_CHAINS, state, "external cancel request")
         return self._add_chain(chain, "workflow_id", workflow_id, attributes)
@@ -573,7 +618,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         chain = _chain(_LAMBDA_CHAINS, state, "Lambda task")
         for event_type in chain:
@@ -594,7 +639,7 @@ class HistoryBuilder:
             The builder.
 
         Raises:
-            ValueError: When the state is not one of these.
+            ValidationError: (a ``ValueError``) when the state is not one of these.
         """
         (event_type,) = _chain(_CLOSE_EVENTS, state, "closed execution")
         return self.add(event_type, **attributes)
@@ -615,7 +660,11 @@ class HistoryBuilder:
             return found
         if reference in values:
             return None  # the caller gave the reference: an object from before the history's first event
-        raise ValueError(f"no {what} {key!r} in this history; add it first or give {reference}")
+        raise ValidationError(
+            f"no {what} {describe_value(key)} in this history; add it first or give {reference}",
+            argument=reference,
+            limit="an object added before",
+        )
 
     def _resolve(self, event_type: str, values: dict[str, Any]) -> None:
         family = EVENT_TYPES[event_type][0].type
@@ -637,8 +686,9 @@ class HistoryBuilder:
             started = self._object(self._timers, values.get("timer_id"), "timer", values, "started_event_id")
             values.setdefault("started_event_id", started)
         elif family == "ChildWorkflowExecution" and event_type != "StartChildWorkflowExecutionInitiated":
-            workflow_id = values.pop("workflow_id", None)
-            run_id = values.pop("run_id", None)
+            given_id, given_run = _execution_ids(values.get("workflow_execution"))
+            workflow_id = values.pop("workflow_id", None) or given_id
+            run_id = values.pop("run_id", None) or given_run
             child = self._object(self._children, workflow_id, "child workflow", values, "initiated_event_id")
             if child is None:
                 child = self._children[workflow_id] = {
@@ -732,7 +782,9 @@ class HistoryBuilder:
                 "control": values.get("control"),
             }
         elif event_type == "ChildWorkflowExecutionStarted":
-            self._children[values["workflow_execution"]["workflow_id"]]["started"] = event_id
+            workflow_id, _ = _execution_ids(values["workflow_execution"])
+            if workflow_id in self._children:
+                self._children[workflow_id]["started"] = event_id
         elif event_type.endswith("ExternalWorkflowExecutionInitiated"):
             kind = "signal" if event_type.startswith("Signal") else "cancel"
             self._external[(kind, values["workflow_id"])] = {

@@ -1,0 +1,265 @@
+"""The actor loop's own work per task: aioswf's `ActivityWorker` and `Decider` against a bare loop.
+
+No network and no server: both sides run against the same in-process stand-in for `Connection.call`,
+which hands out canned tasks from a queue and takes answers at once, so what is measured is only what
+each loop does around its requests. The bare loop is what a hand-written poller does (poll, build the
+task model, call the handler, answer); the actors add their lifecycle, in-flight records and cancel
+scopes, a task group and a heartbeat task per activity, retry bookkeeping. The difference, CPU per task,
+is the actor loop's own work (issue 10, goal 3: halve it). Rounds alternate the sides.
+
+This is a profile, not a test: the stand-in is no SWF server (the tests use real ones).
+
+Run: ``.venv/bin/python benchmarks/actor_loop.py`` (``--quick`` for a smoke run; ``--profile`` prints
+where the actors' time goes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import pstats
+import sys
+import time
+from typing import Any
+
+from harness import report, spread, table
+
+import aioswf
+from aioswf.actors import ActivityWorker, Decider
+from aioswf.models import ActivityType
+from aioswf.models.decision import ActivityTaskDecision
+from aioswf.models.task import ActivityTask, DecisionTask
+
+DOMAIN = "bench"
+ACTIVITY = ActivityType(DOMAIN, "act", "1", task_heartbeat_timeout="NONE")
+EXECUTION = {"workflowId": "w", "runId": "r"}
+
+
+def decision_events() -> list[dict[str, Any]]:
+    """The raw events of a decision task a few steps into a workflow."""
+    now = 1_700_000_000.0
+    events = [
+        (
+            "WorkflowExecutionStarted",
+            {"workflowType": {"name": "wf", "version": "1"}, "taskList": {"name": "d"}},
+        ),
+        ("DecisionTaskScheduled", {"taskList": {"name": "d"}}),
+        ("DecisionTaskStarted", {"scheduledEventId": 2}),
+        ("DecisionTaskCompleted", {"scheduledEventId": 2, "startedEventId": 3}),
+        (
+            "ActivityTaskScheduled",
+            {"activityId": "a0", "activityType": {"name": "act", "version": "1"}, "taskList": {"name": "t"}},
+        ),
+        ("ActivityTaskStarted", {"scheduledEventId": 5}),
+        ("ActivityTaskCompleted", {"scheduledEventId": 5, "startedEventId": 6, "result": "r"}),
+        ("DecisionTaskScheduled", {"taskList": {"name": "d"}}),
+        ("DecisionTaskStarted", {"scheduledEventId": 8}),
+    ]
+    return [
+        {
+            "eventId": i + 1,
+            "eventType": kind,
+            "eventTimestamp": now + i,
+            kind[0].lower() + kind[1:] + "EventAttributes": attributes,
+        }
+        for i, (kind, attributes) in enumerate(events)
+    ]
+
+
+class StandIn(aioswf.Connection):
+    """Answers `call` from memory: `count` tasks for the polls, then polls wait until `done` is set."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(region_name="us-east-1")
+        self.remaining = count
+        self.answered = 0
+        self.finished = asyncio.Event()
+        self.events = decision_events()
+
+    async def call(self, operation: str, /, **params: Any) -> dict[str, Any]:
+        await asyncio.sleep(0)  # a request yields to the loop once, as a real one does at least
+        if operation.startswith("Respond"):
+            self.answered += 1
+            if self.answered >= self.total:
+                self.finished.set()
+            return {}
+        if not operation.startswith("PollFor"):
+            # e.g. the actors' check that their domain exists when they start
+            return {"domainInfo": {"name": DOMAIN, "status": "REGISTERED"}, "configuration": {}}
+        if self.remaining <= 0:
+            await asyncio.Event().wait()
+        self.remaining -= 1
+        token = f"token-{self.remaining}"
+        if operation == "PollForActivityTask":
+            return {
+                "taskToken": token,
+                "activityId": "a1",
+                "activityType": {"name": "act", "version": "1"},
+                "startedEventId": 6,
+                "workflowExecution": EXECUTION,
+                "input": "x" * 64,
+            }
+        return {
+            "taskToken": token,
+            "startedEventId": 9,
+            "previousStartedEventId": 3,
+            "workflowExecution": EXECUTION,
+            "workflowType": {"name": "wf", "version": "1"},
+            "events": self.events,
+        }
+
+    total = 0
+
+
+async def activity_handler(task: ActivityTask) -> str:
+    """The activity: returns its input."""
+    return str(task.input)
+
+
+def decide(task: DecisionTask) -> list[Any]:
+    """The decider: schedules the next activity."""
+    done = sum(1 for a in task.history.compile().activities.values() if a.state == "completed")
+    return [ActivityTaskDecision.schedule(f"a{done}", ACTIVITY, input="x" * 64)]
+
+
+async def decide_async(task: DecisionTask) -> list[Any]:
+    """`decide` as a coroutine (handlers in the benchmark run on the loop)."""
+    return decide(task)
+
+
+async def actors(kind: str, count: int) -> float:
+    """CPU per task of aioswf's actor handling `count` tasks."""
+    conn = StandIn(count)
+    conn.total = count
+    actor: Any
+    if kind == "activity":
+        actor = ActivityWorker(DOMAIN, "t", {ACTIVITY: activity_handler}, connection=conn)
+    else:
+        actor = Decider(DOMAIN, "d", decide_async, connection=conn)
+    began = time.process_time()
+    await actor.start()
+    await conn.finished.wait()
+    used = time.process_time() - began
+    await actor.stop(grace=0)
+    return used / count
+
+
+async def bare(kind: str, count: int) -> float:
+    """CPU per task of a bare loop doing the same requests and building the same task models."""
+    conn = StandIn(count)
+    conn.total = count
+    slots = asyncio.Semaphore(10)
+    pending: set[asyncio.Task[None]] = set()
+
+    async def handle_activity(task: ActivityTask) -> None:
+        try:
+            result = await activity_handler(task)
+            await conn.call("RespondActivityTaskCompleted", taskToken=task.task_token, result=result)
+        finally:
+            slots.release()
+
+    async def handle_decision(task: DecisionTask) -> None:
+        try:
+            decisions = await decide_async(task)
+            await conn.call(
+                "RespondDecisionTaskCompleted",
+                taskToken=task.task_token,
+                decisions=[d.to_api() for d in decisions],
+            )
+        finally:
+            slots.release()
+
+    async def poll() -> None:
+        while True:
+            await slots.acquire()
+            if kind == "activity":
+                response = await conn.call(
+                    "PollForActivityTask", domain=DOMAIN, taskList={"name": "t"}, identity="b"
+                )
+                coroutine: Any = handle_activity(ActivityTask.from_poll(DOMAIN, "t", response))
+            else:
+                response = await conn.call(
+                    "PollForDecisionTask", domain=DOMAIN, taskList={"name": "d"}, identity="b"
+                )
+                coroutine = handle_decision(DecisionTask.from_poll(DOMAIN, "d", response, response["events"]))
+            task = asyncio.create_task(coroutine)
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+    began = time.process_time()
+    poller = asyncio.create_task(poll())
+    await conn.finished.wait()
+    used = time.process_time() - began
+    poller.cancel()
+    await asyncio.gather(poller, return_exceptions=True)
+    return used / count
+
+
+async def measure(count: int, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Per kind: CPU per task of the actor and the bare loop, per round (µs)."""
+    found: dict[str, dict[str, list[float]]] = {}
+    for kind in ("activity", "decision"):
+        sides = found[kind] = {"actor": [], "bare": []}
+        await actors(kind, count // 10)
+        await bare(kind, count // 10)
+        for round_index in range(rounds):
+            if round_index % 2:
+                sides["bare"].append(await bare(kind, count) * 1e6)
+                sides["actor"].append(await actors(kind, count) * 1e6)
+            else:
+                sides["actor"].append(await actors(kind, count) * 1e6)
+                sides["bare"].append(await bare(kind, count) * 1e6)
+    return found
+
+
+def profile(count: int) -> str:
+    """Where an ActivityWorker's time goes, by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    asyncio.run(actors("activity", count))
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the comparison and prints its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: fewer tasks")
+    parser.add_argument("--rounds", type=int, help="alternating rounds (default 5)")
+    parser.add_argument("--profile", action="store_true", help="print a profile of the activity worker")
+    args = parser.parse_args(argv)
+    count = 500 if args.quick else 5_000
+    rounds = args.rounds or (2 if args.quick else 5)
+    if args.profile:
+        print(profile(count))
+        return 0
+    found = asyncio.run(measure(count, rounds))
+    rows = []
+    for kind, sides in found.items():
+        own = [a - b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
+        ratio = [a / b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
+        rows.append(
+            [kind, spread(sides["bare"], 1), spread(sides["actor"], 1), spread(own, 1), spread(ratio)]
+        )
+    header = [
+        "task",
+        "bare loop: CPU per task (us)",
+        "aioswf actor (us)",
+        "the actor loop's own work (us)",
+        "actor / bare",
+    ]
+    body = table(header, rows) + f"\n\n{count} tasks per run, {rounds} alternating rounds, median (min-max)."
+    report(
+        "The actor loop's own work per task (goal 3)",
+        "python benchmarks/actor_loop.py" + (" --quick" if args.quick else ""),
+        body,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
