@@ -13,7 +13,13 @@ from aioswf import constants, validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
 from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
 from aioswf.actors.handlers import call_handler, clip_head, describe_error, is_async_callable
-from aioswf.exceptions import PollTimeout, SWFError, UnexpectedResponseError, ValidationError
+from aioswf.exceptions import (
+    DoesNotExistError,
+    PollTimeout,
+    SWFError,
+    UnexpectedResponseError,
+    ValidationError,
+)
 from aioswf.models.decision import Decision, WorkflowExecutionDecision, decisions_to_api
 from aioswf.models.task import DecisionTask, token_ref
 
@@ -163,7 +169,9 @@ class Decider(Actor[DecisionTask]):
             The task, with the execution's whole history.
 
         Raises:
-            PollTimeout: When the poll ended without a task (normal; poll again).
+            PollTimeout: When the poll ended without a task (normal; poll again), or when SWF forgot the
+                task before its later pages of history were fetched (it timed out, or its execution
+                closed, while the network or the server was down): there is no task left to decide.
             SWFError: When SWF or the network failed. When a later page of history cannot be fetched,
                 the task is left to its start-to-close timeout (logged), and the error raised.
         """
@@ -201,6 +209,18 @@ class Decider(Actor[DecisionTask]):
                     await anyio.sleep(self.backoff.delay(streak.failed(error)))
                     continue
                 execution = first.get("workflowExecution") or {}
+                if isinstance(error, DoesNotExistError):
+                    # Not a missing domain (that fails the first page): this task is gone, polling goes on.
+                    logger.warning(
+                        "%r: decision task %s (execution %s/%s) timed out or its execution closed before "
+                        "its history could be fetched: %s",
+                        self,
+                        token_ref(first["taskToken"]),
+                        execution.get("workflowId"),
+                        execution.get("runId"),
+                        error,
+                    )
+                    raise PollTimeout(f"decision task {token_ref(first['taskToken'])} is gone") from error
                 logger.error(
                     "%r: could not fetch the history of decision task %s (execution %s/%s): %r; "
                     "the task is left to its start-to-close timeout",

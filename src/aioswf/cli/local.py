@@ -20,6 +20,7 @@ from aioswf.cli.errors import CommandError
 from aioswf.cli.invocation import as_duration, run_async
 from aioswf.local import LocalSWF
 from aioswf.local.console import exposure_warning
+from aioswf.local.store import SYNCHRONOUS, DataDirError, Synchronous
 
 __all__ = ["local", "reachable_url"]
 
@@ -36,17 +37,43 @@ def reachable_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
-async def _serve(host: str, port: int, poll_wait: float, region: str, check_responses: bool) -> None:
+async def _serve(
+    host: str,
+    port: int,
+    poll_wait: float,
+    region: str,
+    check_responses: bool,
+    data_dir: str | None = None,
+    synchronous: Synchronous = "normal",
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
     server = LocalSWF(
-        host=host, port=port, poll_wait=poll_wait, region=region, check_responses=check_responses or None
+        host=host,
+        port=port,
+        poll_wait=poll_wait,
+        region=region,
+        check_responses=check_responses or None,
+        data_dir=data_dir,
+        synchronous=synchronous,
     )
+    failures: list[DataDirError] = []
+    if server.engine.store is not None:
+
+        def failed(error: DataDirError) -> None:
+            failures.append(error)
+            stop.set()
+
+        server.engine.store.add_failure_callback(failed)
     try:
         await server.start()
+    except DataDirError as error:
+        raise CommandError(
+            str(error), "see 'State that survives a restart' in docs/local-server.md"
+        ) from error
     except OSError as error:
         raise CommandError(
             f"cannot listen on {host}:{port}: {error.strerror or error}",
@@ -56,6 +83,8 @@ async def _serve(host: str, port: int, poll_wait: float, region: str, check_resp
         url = reachable_url(host, server.port)
         click.echo(f"aioswf local SWF server listening on {url} (Ctrl-C to stop)")
         click.echo(f"web console: {server.console_url}")
+        if data_dir is not None:
+            click.echo(f"Its state is kept in {data_dir}.")
         warning = exposure_warning(host)
         if warning is not None:
             click.echo(warning)
@@ -65,6 +94,10 @@ async def _serve(host: str, port: int, poll_wait: float, region: str, check_resp
         await stop.wait()
     finally:
         await server.stop()
+    if failures:
+        raise CommandError(
+            str(failures[0]), "the state up to the failure is kept; restart the server"
+        ) from failures[0]
     click.echo("aioswf local SWF server stopped")
 
 
@@ -89,9 +122,30 @@ async def _serve(host: str, port: int, poll_wait: float, region: str, check_resp
     "--region", "server_region", default="us-east-1", show_default=True, help="The region in domain ARNs."
 )
 @click.option("--check-responses", is_flag=True, help="Check every response against SWF's model.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Keep the state in DIR (created if missing), so that it survives a restart.",
+)
+@click.option(
+    "--synchronous",
+    type=click.Choice(SYNCHRONOUS),
+    default="normal",
+    show_default=True,
+    help="With --data-dir: normal survives the server being killed, full a power cut too (slower).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")
 def local(
-    host: str, port: int, poll_wait: float, server_region: str, check_responses: bool, verbose: bool
+    host: str,
+    port: int,
+    poll_wait: float,
+    server_region: str,
+    check_responses: bool,
+    data_dir: str | None,
+    synchronous: Synchronous,
+    verbose: bool,
 ) -> None:
     """Run the local SWF server until Ctrl-C.
 
@@ -104,6 +158,7 @@ def local(
     Examples:
       aioswf local --port 8080
       aioswf local --port 0 --poll-wait 5      # a free port; short polls for tests
+      aioswf local --data-dir ~/.aioswf        # state that survives a restart
     """
     logging.getLogger("aioswf.local").setLevel(logging.DEBUG if verbose else logging.INFO)
-    run_async(_serve(host, port, poll_wait, server_region, check_responses))
+    run_async(_serve(host, port, poll_wait, server_region, check_responses, data_dir, synchronous))

@@ -11,6 +11,7 @@ import sys
 
 from aioswf.local.console import exposure_warning
 from aioswf.local.runner import LocalSWF
+from aioswf.local.store import SYNCHRONOUS, DataDirError
 
 __all__ = ["main"]
 
@@ -32,6 +33,17 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-responses", action="store_true", help="check responses against the SWF model"
     )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the state in DIR (created if missing) so that it survives a restart (default: memory)",
+    )
+    parser.add_argument(
+        "--synchronous",
+        choices=SYNCHRONOUS,
+        default="normal",
+        help="with --data-dir: normal (survives the process being killed) or full (a power cut too; slower)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request (debug level)")
     return parser.parse_args(argv)
 
@@ -48,14 +60,29 @@ async def _serve(args: argparse.Namespace) -> None:
         poll_wait=args.poll_wait,
         region=args.region,
         check_responses=args.check_responses or None,
+        data_dir=args.data_dir,
+        synchronous=args.synchronous,
     )
+    failures: list[DataDirError] = []
+    store = local.engine.store
+    if store is not None:
+
+        def failed(error: DataDirError) -> None:
+            failures.append(error)
+            stop.set()
+
+        store.add_failure_callback(failed)
     async with local:
         print(f"aioswf local SWF server listening on {local.endpoint_url} (Ctrl-C to stop)", flush=True)
         print(f"web console: {local.console_url}", flush=True)
+        if args.data_dir:
+            print(f"its state is kept in {args.data_dir}", flush=True)
         warning = exposure_warning(args.host)
         if warning is not None:
             print(warning, flush=True)
         await stop.wait()
+    if failures:
+        raise failures[0]
     print("aioswf local SWF server stopped", flush=True)
 
 
@@ -68,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_serve(args))
     except KeyboardInterrupt:
         print("aioswf local SWF server stopped", flush=True)
+    except DataDirError as error:
+        print(f"aioswf local SWF server: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aioswf.local.lifecycle import add_event, request_decision
@@ -11,7 +12,7 @@ from aioswf.local.records import ActivityRecord, ExecutionRecord
 if TYPE_CHECKING:
     from aioswf.local.state import State
 
-__all__ = ["close_activity", "schedule_activity", "start_activity", "touch_heartbeat"]
+__all__ = ["close_activity", "rearm_activity", "schedule_activity", "start_activity", "touch_heartbeat"]
 
 Json = dict[str, Any]
 MAX_OPEN_ACTIVITIES = 1000
@@ -139,6 +140,7 @@ def touch_heartbeat(
     state: State, execution: ExecutionRecord, record: ActivityRecord, details: str | None
 ) -> None:
     """Record a heartbeat: keep its details and restart the heartbeat timeout."""
+    state.changed_run(execution.run_id)
     if details is not None:
         record.heartbeat_details = details
     _arm(state, execution, record, "HEARTBEAT", record.timeouts["heartbeatTimeout"])
@@ -170,3 +172,17 @@ def _timed_out(state: State, execution: ExecutionRecord, record: ActivityRecord,
     add_event(state, execution, "ActivityTaskTimedOut", attributes)
     close_activity(state, execution, record)
     request_decision(state, execution)
+
+
+def rearm_activity(state: State, execution: ExecutionRecord, record: ActivityRecord) -> None:
+    """Give an activity read back from a store its timeouts."""
+    stored = record.deadlines
+    record.deadlines = {}
+    for kind, deadline in stored.items():
+        record.deadlines[kind] = state.at(deadline.when, _timeout(state, execution, record, kind))
+
+
+def _timeout(
+    state: State, execution: ExecutionRecord, record: ActivityRecord, kind: str
+) -> Callable[[], None]:
+    return lambda: _timed_out(state, execution, record, kind)

@@ -38,6 +38,13 @@ class Clock:
     def _detach(self, on_change: Callable[[], None]) -> None:
         """Remove a callback registered with :meth:`_attach`."""
 
+    def _resume(self, reading: float) -> None:
+        """Go on from a reading a durable server stored: a driven clock never reads less than it.
+
+        The wall clock cannot be moved: its time passed while the server was down, and what fell due then
+        fires at once.
+        """
+
     async def wait_until(
         self,
         deadline: float | None,
@@ -119,6 +126,10 @@ class ManualClock(Clock):
     def _attach(self, on_change: Callable[[], None]) -> None:
         self._listeners.append(on_change)
 
+    def _resume(self, reading: float) -> None:
+        if reading > self._now:
+            self.set(reading)
+
     def _detach(self, on_change: Callable[[], None]) -> None:
         if on_change in self._listeners:
             self._listeners.remove(on_change)
@@ -159,6 +170,9 @@ class AutoJumpClock(Clock):
     def jump(self, seconds: float) -> None:
         """Move the clock forward by ``seconds`` (the scheduler calls this when idle)."""
         self._offset += max(0.0, seconds)
+
+    def _resume(self, reading: float) -> None:
+        self.jump(reading - self.now())
 
     async def wait_until(
         self,

@@ -32,7 +32,7 @@ from aioswf.local.workflow_ops import request_cancel, signal
 if TYPE_CHECKING:
     from aioswf.local.state import State
 
-__all__ = ["complete_decision_task"]
+__all__ = ["complete_decision_task", "rearm_timer"]
 
 Json = dict[str, Any]
 Effect = Callable[[], None]
@@ -278,6 +278,7 @@ def _continue_as_new(state: State, execution: ExecutionRecord, attrs: Json, batc
     )
     if parent is not None and execution.workflow_id in parent.children:
         parent.children[execution.workflow_id].run_id = new_run.run_id
+        state.changed_run(parent.run_id)
 
 
 # -- markers and timers -------------------------------------------------------------------------
@@ -316,17 +317,27 @@ def _start_timer(state: State, execution: ExecutionRecord, attrs: Json, batch: _
     if attrs.get("control") is not None:
         attributes["control"] = attrs["control"]
     started_event_id = add_event(state, execution, "TimerStarted", attributes)
-
-    def fire() -> None:
-        timer = execution.timers.get(timer_id)
-        if execution.status != "OPEN" or timer is None or timer.started_event_id != started_event_id:
-            return
-        del execution.timers[timer_id]
-        add_event(state, execution, "TimerFired", {"timerId": timer_id, "startedEventId": started_event_id})
-        request_decision(state, execution)
-
-    deadline = state.at(state.clock.now() + int(attrs["startToFireTimeout"]), fire)
+    deadline = state.at(
+        state.clock.now() + int(attrs["startToFireTimeout"]),
+        lambda: _fire_timer(state, execution, timer_id, started_event_id),
+    )
     execution.timers[timer_id] = TimerRecord(timer_id, started_event_id, deadline)
+
+
+def _fire_timer(state: State, execution: ExecutionRecord, timer_id: str, started_event_id: int) -> None:
+    timer = execution.timers.get(timer_id)
+    if execution.status != "OPEN" or timer is None or timer.started_event_id != started_event_id:
+        return
+    del execution.timers[timer_id]
+    add_event(state, execution, "TimerFired", {"timerId": timer_id, "startedEventId": started_event_id})
+    request_decision(state, execution)
+
+
+def rearm_timer(state: State, execution: ExecutionRecord, timer: TimerRecord) -> None:
+    """Give a timer read back from a store its deadline."""
+    timer.deadline = state.at(
+        timer.deadline.when, lambda: _fire_timer(state, execution, timer.timer_id, timer.started_event_id)
+    )
 
 
 def _cancel_timer(state: State, execution: ExecutionRecord, attrs: Json, batch: _Batch) -> None:

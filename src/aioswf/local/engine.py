@@ -2,7 +2,11 @@
 
 The dispatch table lives here, above both the state (:mod:`aioswf.local.state`) and the operation
 modules that change it (``registry``, ``workflow_ops``, ``task_ops``, ``listing``), so imports go one
-way: HTTP face -> engine -> operations -> state.
+way: HTTP face -> engine -> operations -> state -> store. For the same reason the engine re-arms the
+deadlines of a state read back from a store: only the operations know what each deadline does.
+
+With a store, no answer leaves before what it may reveal is durable: :meth:`Engine.call` awaits the
+commit of every change made so far, the operation's own and any other that it could have seen.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from aioswf.local import listing, registry, task_ops, workflow_ops
-from aioswf.local.faults import UnknownOperationException, UnknownResourceFault
+from aioswf.local import activities, decisions, lambdas, lifecycle, listing, registry, task_ops, workflow_ops
+from aioswf.local.faults import SWFFault, UnknownOperationException, UnknownResourceFault
 from aioswf.local.shapes import service_model, validate_input
 from aioswf.local.state import LambdaFunction, State
 
@@ -50,11 +54,16 @@ class Engine(State):
         return sorted(OPERATIONS)
 
     def waits(self, operation: str) -> bool:
-        """Tell whether ``operation`` may wait (the long polls) and must be awaited with :meth:`call`."""
-        return operation in _WAITING
+        """Tell whether ``operation`` may wait and must be awaited with :meth:`call`.
+
+        The long polls wait for tasks; with a store, every operation waits for its changes to be durable.
+        """
+        return self.store is not None or operation in _WAITING
 
     def call_now(self, operation: str, params: Json) -> Json:
-        """Run one SWF operation that never waits (see :meth:`waits`).
+        """Run one SWF operation that never waits for a task, without waiting for durability.
+
+        With a store, the changes are written right after; :meth:`durable` waits for them.
 
         Raises:
             SWFFault: The SWF fault to send back.
@@ -93,16 +102,41 @@ class Engine(State):
             assert inspect.isawaitable(pending)
             try:
                 answer: Json = await pending
+                if self.store is not None:
+                    await self.durable()
                 return answer
+            except SWFFault:
+                if self.store is not None:
+                    await self.durable()
+                raise
             finally:
                 self._last_activity = time.monotonic()
         self._busy += 1
         try:
-            result = handler(self, params)
+            try:
+                result = handler(self, params)
+            except SWFFault:
+                if self.store is not None:
+                    await self.durable()
+                raise
             assert isinstance(result, dict)
+            if self.store is not None:
+                await self.durable()
             return result
         finally:
             self._busy -= 1
+
+    def _rearm(self) -> None:
+        for domain in self.domains.values():
+            lifecycle.rearm_retention(self, domain)
+            for execution in domain.open_executions.values():
+                lifecycle.rearm_execution(self, execution)
+                for activity in execution.activities.values():
+                    activities.rearm_activity(self, execution, activity)
+                for timer in execution.timers.values():
+                    decisions.rearm_timer(self, execution, timer)
+                for function in execution.lambdas.values():
+                    lambdas.rearm_lambda(self, execution, function)
 
     # -- read-only queries (the web console) -----------------------------------------------------
 

@@ -18,7 +18,7 @@ from aioswf.local.records import ExecutionRecord, LambdaRecord
 if TYPE_CHECKING:
     from aioswf.local.state import State
 
-__all__ = ["schedule_lambda"]
+__all__ = ["rearm_lambda", "schedule_lambda"]
 
 Json = dict[str, Any]
 DEFAULT_TIMEOUT = "300"
@@ -126,3 +126,18 @@ def _timed_out(state: State, execution: ExecutionRecord, record: LambdaRecord) -
     if record.task is not None:
         record.task.cancel()
     _close(state, execution, record, "LambdaFunctionTimedOut", {"timeoutType": "START_TO_CLOSE"})
+
+
+def rearm_lambda(state: State, execution: ExecutionRecord, record: LambdaRecord) -> None:
+    """Give a Lambda function read back from a store its timeout, and run its stand-in again.
+
+    The stand-in that was running when the server stopped did not finish (or its outcome was not
+    recorded): it runs again, from the start, if this server has a callable of that name; otherwise the
+    function is left to its start-to-close timeout.
+    """
+    if record.deadline is not None:
+        record.deadline = state.at(record.deadline.when, lambda: _timed_out(state, execution, record))
+    if record.name in state.lambda_functions:
+        scheduled = execution.events[record.scheduled_event_id - 1]
+        payload = scheduled["lambdaFunctionScheduledEventAttributes"].get("input")
+        record.task = asyncio.get_running_loop().create_task(_run(state, execution, record, payload))

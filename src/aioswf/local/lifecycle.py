@@ -6,7 +6,6 @@ that starts, schedules or closes does it the same way and records the same event
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,8 @@ __all__ = [
     "close_execution",
     "finish_decision",
     "new_run_id",
+    "rearm_execution",
+    "rearm_retention",
     "request_decision",
     "resolve_start",
     "schedule_decision",
@@ -48,7 +49,6 @@ _CHILD_EVENTS = {
     "TIMED_OUT": "ChildWorkflowExecutionTimedOut",
 }
 
-_sequence = itertools.count(1)
 MAX_HISTORY_EVENTS = 25_000
 
 
@@ -77,19 +77,20 @@ def add_event(state: State, execution: ExecutionRecord, event_type: str, attribu
     """
     events = execution.events
     assert isinstance(events, list), "a closed execution's history does not change"
+    state.changed_run(execution.run_id)
     event_id = len(events) + 1
     key = event_type[0].lower() + event_type[1:] + "EventAttributes"
     events.append(
         {"eventId": event_id, "eventTimestamp": state.now(), "eventType": event_type, key: attributes}
     )
     if event_id == MAX_HISTORY_EVENTS:
-
-        def over_limit() -> None:
-            if execution.status == "OPEN":
-                terminate(state, execution, cause="EVENT_LIMIT_EXCEEDED")
-
-        state.at(state.clock.now(), over_limit)
+        state.at(state.clock.now(), lambda: _over_limit(state, execution))
     return event_id
+
+
+def _over_limit(state: State, execution: ExecutionRecord) -> None:
+    if execution.status == "OPEN":
+        terminate(state, execution, cause="EVENT_LIMIT_EXCEEDED")
 
 
 def resolve_start(workflow_type: WorkflowTypeRecord, given: Json) -> Json:
@@ -164,7 +165,7 @@ def start_execution(
         start=state.now(),
         parent=parent,
         parent_initiated_event_id=parent_initiated_event_id,
-        order=next(_sequence),
+        order=state.next_order(),
     )
     domain.open_executions[workflow_id] = execution
     domain.runs[(workflow_id, execution.run_id)] = execution
@@ -352,7 +353,7 @@ def close_execution(
     execution.status = "CLOSED"
     execution.close_status = close_status
     execution.close = state.now()
-    execution.close_order = next(_sequence)
+    execution.close_order = state.next_order()
     state.cancel(execution.timeout_deadline)
     _drop_decision(state, execution)
     for activity in execution.activities.values():
@@ -441,6 +442,7 @@ def _arm_retention(state: State, domain: DomainRecord) -> None:
             domain.closed_executions.pop(run_id, None)
             domain.runs.pop((workflow_id, run_id), None)
             state.runs.pop(run_id, None)
+            state.changed_run(run_id)
         domain.retention_deadline = None
         if domain.retained:
             _arm_retention(state, domain)
@@ -457,3 +459,25 @@ def track_child(
     record = ChildRecord(child.workflow_id, workflow_type, initiated_event_id, child.run_id)
     parent.children[child.workflow_id] = record
     return record
+
+
+def rearm_execution(state: State, execution: ExecutionRecord) -> None:
+    """Give a run read back from a store its deadlines: its timeout, its decision task's, the event limit."""
+    stored = execution.timeout_deadline
+    if stored is not None:
+        execution.timeout_deadline = state.at(stored.when, lambda: _timed_out(state, execution))
+    record = execution.decision
+    if record is not None:
+        kind = "START_TO_CLOSE" if record.started_event_id else "SCHEDULE_TO_START"
+        record.deadlines = [
+            state.at(deadline.when, lambda: decision_timed_out(state, execution, record, kind))
+            for deadline in record.deadlines
+        ]
+    if len(execution.events) >= MAX_HISTORY_EVENTS:
+        state.at(state.clock.now(), lambda: _over_limit(state, execution))
+
+
+def rearm_retention(state: State, domain: DomainRecord) -> None:
+    """Arm the retention deadline of a domain read back from a store."""
+    if domain.retained:
+        _arm_retention(state, domain)

@@ -29,6 +29,8 @@ class QueuedTask:
     priority: int = 0
     cancelled: bool = False
     queue: TaskQueue | None = None
+    #: Its place among the queue's equal priorities (a durable store keeps it, to queue it again in order).
+    order: int = 0
 
 
 _order = itertools.count()
@@ -56,8 +58,8 @@ class TaskQueue:
                 waiter.set_result(task)
                 return
         task.queue = self
-        order = -next(_order) if front else next(_order)
-        heapq.heappush(self._heap, (-task.priority, order, task))
+        task.order = -next(_order) if front else next(_order)
+        heapq.heappush(self._heap, (-task.priority, task.order, task))
         self.size += 1
 
     def pop(self) -> QueuedTask | None:

@@ -49,12 +49,17 @@ class ClosedHistory(Sequence[Json]):
     def __len__(self) -> int:
         return self._length
 
+    @property
+    def text(self) -> str:
+        """The events as one JSON array."""
+        return self._text
+
     @overload
     def __getitem__(self, index: int) -> Json: ...
     @overload
     def __getitem__(self, index: slice) -> list[Json]: ...
     def __getitem__(self, index: int | slice) -> Json | list[Json]:
-        events: list[Json] = json.loads(self._text)
+        events: list[Json] = json.loads(self.text)
         return events[index]
 
 

@@ -73,6 +73,7 @@ def register_domain(state: State, p: Json) -> Json:
         arn=f"arn:aws:swf:{state.region}:{state.account_id}:/domain/{name}",
         tags=tags,
     )
+    state.changed_domain(name)
     return {}
 
 
@@ -98,6 +99,7 @@ def deprecate_domain(state: State, p: Json) -> Json:
     if domain.status == "DEPRECATED":
         raise DomainDeprecatedFault(domain.name)
     domain.status = "DEPRECATED"
+    state.changed_domain(domain.name)
     return {}
 
 
@@ -107,6 +109,7 @@ def undeprecate_domain(state: State, p: Json) -> Json:
     if domain.status == "REGISTERED":
         raise DomainAlreadyExistsFault(domain.name)
     domain.status = "REGISTERED"
+    state.changed_domain(domain.name)
     return {}
 
 
@@ -134,6 +137,7 @@ def tag_resource(state: State, p: Json) -> Json:
     if len(merged) > MAX_TAGS:
         raise TooManyTagsFault(f"A resource can have at most {MAX_TAGS} tags")
     domain.tags = merged
+    state.changed_domain(domain.name)
     return {}
 
 
@@ -142,6 +146,7 @@ def untag_resource(state: State, p: Json) -> Json:
     domain = _domain_by_arn(state, p["resourceArn"])
     for key in p["tagKeys"]:
         domain.tags.pop(key, None)
+    state.changed_domain(domain.name)
     return {}
 
 
@@ -191,6 +196,7 @@ def _register(state: State, p: Json, kind: str) -> Json:
         raise LimitExceededFault("Too many types in the domain")
     cls = WorkflowTypeRecord if kind == "workflow" else ActivityTypeRecord
     types[(name, version)] = cls(name, version, p.get("description"), state.now(), configuration)
+    state.changed_type(domain.name, kind, name, version)
     return {}
 
 
@@ -205,6 +211,7 @@ def _deprecate(state: State, p: Json, kind: str) -> Json:
         raise TypeDeprecatedFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
     found.status = "DEPRECATED"
     found.deprecation = state.now()
+    state.changed_type(p["domain"], kind, found.name, found.version)
     return {}
 
 
@@ -214,6 +221,7 @@ def _undeprecate(state: State, p: Json, kind: str) -> Json:
         raise TypeAlreadyExistsFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
     found.status = "REGISTERED"
     found.deprecation = None
+    state.changed_type(p["domain"], kind, found.name, found.version)
     return {}
 
 
@@ -222,6 +230,7 @@ def _delete(state: State, p: Json, kind: str) -> Json:
     if found.status != "DEPRECATED":
         raise TypeNotDeprecatedFault(f"{kind.capitalize()}Type=[name={found.name}, version={found.version}]")
     del _types(state, p, kind)[(found.name, found.version)]
+    state.changed_type(p["domain"], kind, found.name, found.version)
     return {}
 
 

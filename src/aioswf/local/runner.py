@@ -23,6 +23,7 @@ from aioswf.local.server import (
     ResponseChecker,
     make_app,
 )
+from aioswf.local.store import Store, Synchronous
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection
@@ -59,6 +60,11 @@ class LocalSWF:
         max_body_size: Bytes of one request body (larger: HTTP 413, checked as the bytes arrive).
         max_buffered_bodies: Bytes all request bodies being received may hold together (a body that
             would pass it: HTTP 503, which botocore retries).
+        data_dir: Keep the state in an SQLite database in this directory (created if missing), so that
+            it survives a restart; every successful answer is durable before it is sent. Default: in
+            memory only. See docs/local-server.md ("State that survives a restart").
+        synchronous: With ``data_dir``: ``"normal"`` (an answered request survives the server's process
+            being killed) or ``"full"`` (it survives a power cut too; slower, an fsync per commit).
     """
 
     def __init__(
@@ -75,12 +81,15 @@ class LocalSWF:
         body_timeout: float = BODY_TIMEOUT,
         max_body_size: int = MAX_BODY_SIZE,
         max_buffered_bodies: int = MAX_BUFFERED_BODIES,
+        data_dir: str | os.PathLike[str] | None = None,
+        synchronous: Synchronous = "normal",
     ) -> None:
         self.host = host
         self.port = port
         self.region = region
+        store = None if data_dir is None else Store(data_dir, synchronous=synchronous)
         self.engine = Engine(
-            clock=clock, poll_wait=poll_wait, region=region, lambda_functions=lambda_functions
+            clock=clock, poll_wait=poll_wait, region=region, lambda_functions=lambda_functions, store=store
         )
         if check_responses is None:
             check_responses = os.environ.get(CHECK_ENV, "") == "1"
@@ -149,11 +158,17 @@ class LocalSWF:
 
         Raises:
             RuntimeError: If the server was already started.
+            DataDirError: If the data directory cannot be used (in use by another server, written by a
+                newer aioswf, corrupt: see :mod:`aioswf.local.store`).
         """
         if self._state != "unopened":
             raise RuntimeError(f"cannot start a local SWF server that is {self._state}")
         self._state = "starting"
-        await self.engine.start()
+        try:
+            await self.engine.start()
+        except BaseException:
+            self._state = "unopened"
+            raise
         runner = web.AppRunner(
             self.app,
             access_log=None,
@@ -190,7 +205,10 @@ class LocalSWF:
         await self.engine.stop()
 
     def reset(self) -> None:
-        """Forget all state (domains, types, executions), like a fresh server on the same port."""
+        """Forget all state (domains, types, executions), like a fresh server on the same port.
+
+        With a data directory, its database is emptied too.
+        """
         self.engine.reset()
 
     @classmethod

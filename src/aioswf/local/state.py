@@ -2,8 +2,13 @@
 
 This is the bottom of the engine: the operation modules (``registry``, ``workflow_ops``, ``task_ops``,
 ``listing`` and what they build on) read and change a :class:`State`, and :class:`~aioswf.local.engine.Engine`
-puts SWF's dispatch table on top of both. A store that makes the state durable belongs under this
-module, so nothing here knows about operations or HTTP.
+puts SWF's dispatch table on top of both. Nothing here knows about operations or HTTP.
+
+With a :class:`~aioswf.local.store.Store` under it (a data directory), the state is durable: the
+operations tell it which records they change (:meth:`State.changed_run`, :meth:`State.changed_domain`,
+:meth:`State.changed_type`; ``add_event`` does it for every event), at the end of each step the state
+hands those records to the store as one batch (:meth:`State.flush`), and :meth:`State.durable` waits
+until everything changed so far is committed. Without a store these calls cost an attribute test.
 
 The state is single-threaded by design: it lives on one asyncio loop and every operation except the
 long polls runs to completion without awaiting, so it never needs a lock and a task can never be handed
@@ -27,8 +32,9 @@ from typing import Any
 
 from aioswf.local.clock import AutoJumpClock, Clock, RealClock
 from aioswf.local.faults import DomainDeprecatedFault, UnknownResourceFault
-from aioswf.local.queues import TaskQueue
+from aioswf.local.queues import QueuedTask, TaskQueue
 from aioswf.local.records import Deadline, DomainRecord, ExecutionRecord
+from aioswf.local.store import Changes, Restored, Store, TypeKey
 
 __all__ = ["LambdaFunction", "State"]
 
@@ -53,6 +59,8 @@ class State:
         region: The region used in domain ARNs.
         account_id: The account used in domain ARNs.
         lambda_functions: Python callables that stand in for Lambda functions, by name.
+        store: Where to keep the state durably (default: nowhere, in memory only). It is opened, and the
+            state read back from it, by :meth:`start`.
     """
 
     def __init__(
@@ -63,8 +71,10 @@ class State:
         region: str = "us-east-1",
         account_id: str = "123456789012",
         lambda_functions: dict[str, LambdaFunction] | None = None,
+        store: Store | None = None,
     ) -> None:
         self.clock = clock if clock is not None else RealClock()
+        self.store = store
         self.poll_wait = poll_wait
         self.region = region
         self.account_id = account_id
@@ -87,13 +97,34 @@ class State:
         self._loop_thread: int | None = None
         self._busy = 0
         self._last_activity = time.monotonic()
+        self._sequence = itertools.count(1)
+        self._changed_runs: set[str] = set()
+        self._changed_domains: set[str] = set()
+        self._changed_types: set[TypeKey] = set()
+        self._wiped = False
+        self._flush_soon: asyncio.Handle | None = None
+        self._flushed: asyncio.Future[None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start the deadline scheduler on the running loop."""
+        """Start the deadline scheduler on the running loop; with a store, read the state back first.
+
+        Raises:
+            DataDirError: If the store's data directory cannot be used (see :mod:`aioswf.local.store`).
+        """
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
+        if self.store is not None:
+            self._adopt(await asyncio.to_thread(self.store.open))
+            try:
+                self.store.start(self._loop)
+                self._rearm()
+                # What fell due while the server was down fires now, before any request sees the state.
+                self.fire_due()
+            except BaseException:
+                await self.store.close()
+                raise
         self._wakeup = asyncio.Event()
         self.clock._attach(self._clock_moved)
         self._scheduler = asyncio.create_task(self._run_scheduler(), name="aioswf-local-scheduler")
@@ -119,6 +150,12 @@ class State:
                 deadline.cancelled = True
             heap.clear()
         self._live_deadlines = 0
+        if self.store is not None:
+            self._changed_runs.clear()
+            self._changed_domains.clear()
+            self._changed_types.clear()
+            self._wiped = True
+            self._flush_later()
 
     def release_polls(self) -> None:
         """Answer every waiting long poll with an empty task (used when the server stops)."""
@@ -145,6 +182,130 @@ class State:
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
+        if self.store is not None:
+            self.flush()
+            await self.store.close()
+
+    def _adopt(self, restored: Restored) -> None:
+        """Take the state read back from the store: records, indexes, tokens, queues, the clock."""
+        self.domains = restored.domains
+        self.runs = restored.runs
+        self._sequence = itertools.count(restored.next_order)
+        for execution in self.runs.values():
+            if execution.status != "OPEN":
+                continue
+            decision = execution.decision
+            if decision is not None and decision.token is not None:
+                self.tokens[decision.token] = ("decision", execution, decision)
+            for activity in execution.activities.values():
+                if activity.token is not None:
+                    self.tokens[activity.token] = ("activity", execution, activity)
+        for task in restored.queued:
+            execution, record = task.execution, task.record
+            if task.kind == "decision":
+                queue = self.decision_queue(execution.domain.name, record.task_list)
+                priority = int(execution.task_priority or 0)
+            else:
+                queue = self.activity_queue(execution.domain.name, record.task_list)
+                priority = record.priority  # type: ignore[union-attr]
+            record.queued = QueuedTask(execution, record, priority=priority)
+            queue.push(record.queued)
+        if restored.clock is not None:
+            self.clock._resume(restored.clock)
+
+    def _rearm(self) -> None:
+        """Give restored records their deadlines back (they come back as times without actions).
+
+        The state does not know what a deadline does: :class:`~aioswf.local.engine.Engine`, which sits
+        above the operations, overrides this.
+        """
+
+    # -- durability ------------------------------------------------------------------------------
+
+    def next_order(self) -> int:
+        """Return the next number of the sequence that orders starts and closes within a millisecond."""
+        return next(self._sequence)
+
+    def changed_run(self, run_id: str) -> None:
+        """Note that a run changed (or is gone): the store writes it at the end of this step."""
+        if self.store is not None:
+            self._changed_runs.add(run_id)
+            self._flush_later()
+
+    def changed_domain(self, name: str) -> None:
+        """Note that a domain's own settings (status, tags) changed."""
+        if self.store is not None:
+            self._changed_domains.add(name)
+            self._flush_later()
+
+    def changed_type(self, domain: str, kind: str, name: str, version: str) -> None:
+        """Note that a type changed, or is gone (``kind``: ``workflow`` or ``activity``)."""
+        if self.store is not None:
+            self._changed_types.add((domain, kind, name, version))
+            self._flush_later()
+
+    def _flush_later(self) -> None:
+        # Every operation and deadline firing runs to completion without awaiting, so a flush scheduled
+        # this way never splits one: it runs once the current step is over.
+        if self._flush_soon is None and self._loop is not None:
+            self._flush_soon = self._loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Hand every change noted so far to the store, as one batch (nothing to do without a store)."""
+        if self._flush_soon is not None:
+            self._flush_soon.cancel()
+            self._flush_soon = None
+        flushed, self._flushed = self._flushed, None
+        try:
+            self._flush()
+        finally:
+            if flushed is not None:
+                flushed.set_result(None)
+
+    def _flush(self) -> None:
+        store = self.store
+        if store is None or not (
+            self._wiped or self._changed_runs or self._changed_domains or self._changed_types
+        ):
+            return
+        changes = Changes(
+            wipe=self._wiped,
+            domains=[(name, self.domains.get(name)) for name in self._changed_domains],
+            types=[(key, self._type_of(key)) for key in self._changed_types],
+            runs=[(run_id, self.runs.get(run_id)) for run_id in self._changed_runs],
+            clock=self.clock.now(),
+        )
+        self._wiped = False
+        self._changed_runs.clear()
+        self._changed_domains.clear()
+        self._changed_types.clear()
+        store.save(changes)
+
+    async def durable(self) -> None:
+        """Return once everything changed so far is durable (at once without a store).
+
+        Raises:
+            StoreWriteError: If the store could not write.
+        """
+        if self.store is not None:
+            if self._flush_soon is not None:
+                # Changes wait for the flush at the end of this loop iteration: every request served in the
+                # same iteration joins one batch, and the writer has fewer, larger transactions to make.
+                if self._flushed is None:
+                    self._flushed = self._loop.create_future()  # type: ignore[union-attr]
+                await asyncio.shield(self._flushed)
+            else:
+                self.flush()
+            await self.store.synced()
+
+    def _type_of(self, key: TypeKey) -> Any:
+        domain = self.domains.get(key[0])
+        if domain is None:
+            return None
+        types: dict[tuple[str, str], Any] = (
+            domain.workflow_types if key[1] == "workflow" else domain.activity_types
+        )
+        return types.get((key[2], key[3]))
 
     # -- time and deadlines ----------------------------------------------------------------------
 
@@ -323,6 +484,7 @@ class State:
             del ref["w"]
             token = _encode_token(ref)
         self.tokens[token] = (kind, execution, record)
+        self.changed_run(execution.run_id)
         return token
 
     def drop_token(self, token: str | None) -> None:
