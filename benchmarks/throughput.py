@@ -79,7 +79,11 @@ VARIANTS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "lean": ("aioswf actors, lean path (the default)", "aioswf", {"AIOSWF_REQUEST_PATH": "lean"}),
     # Only with --baseline REF: the same client on aioswf as it was at REF (see harness.source_at).
-    "before": ("aioswf actors, lean path, at the baseline revision", "aioswf", {"AIOSWF_REQUEST_PATH": "lean"}),
+    "before": (
+        "aioswf actors, lean path, at the baseline revision",
+        "aioswf",
+        {"AIOSWF_REQUEST_PATH": "lean"},
+    ),
 }
 
 
