@@ -10,6 +10,7 @@ changes speed from one minute to the next, so only numbers taken side by side ar
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import platform
@@ -19,6 +20,8 @@ import socket
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -159,6 +162,25 @@ def run_client(
     if done.returncode != 0:
         raise RuntimeError(f"{script.name} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def source_at(ref: str) -> Iterator[Path]:
+    """aioswf's ``src`` directory as it was at a git revision, extracted into a temporary directory.
+
+    A client process given ``PYTHONPATH`` set to it imports that aioswf instead of the working tree's
+    (``PYTHONPATH`` comes before the editable install's path entry), so a change can be measured against
+    the code before it in the same run, on the same server, in alternating rounds.
+    """
+    with tempfile.TemporaryDirectory(prefix="aioswf-baseline-") as temp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "src"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(temp, filter="data")
+        yield Path(temp) / "src"
 
 
 def spread(values: Sequence[float], digits: int = 2) -> str:

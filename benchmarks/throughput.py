@@ -46,6 +46,7 @@ from harness import (
     process,
     report,
     run_client,
+    source_at,
     spread,
     table,
     use_test_keys,
@@ -77,6 +78,12 @@ VARIANTS: dict[str, tuple[str, str, dict[str, str]]] = {
         {"AIOSWF_REQUEST_PATH": "botocore", "BENCH_USER_AGENT": "1", "BENCH_NO_VALIDATION": "1", "CRT": "1"},
     ),
     "lean": ("aioswf actors, lean path (the default)", "aioswf", {"AIOSWF_REQUEST_PATH": "lean"}),
+    # Only with --baseline REF: the same client on aioswf as it was at REF (see harness.source_at).
+    "before": (
+        "aioswf actors, lean path, at the baseline revision",
+        "aioswf",
+        {"AIOSWF_REQUEST_PATH": "lean"},
+    ),
 }
 
 
@@ -377,12 +384,30 @@ async def client_aioswf(
             await reached.wait()
 
         await batch(0, warmup)
-        cpu, began = cpu_seconds(), time.perf_counter()
-        await batch(warmup, count)
-        elapsed, used = time.perf_counter() - began, cpu_seconds() - cpu
+        with profiled(os.environ.get("BENCH_PROFILE")):
+            cpu, began = cpu_seconds(), time.perf_counter()
+            await batch(warmup, count)
+            elapsed, used = time.perf_counter() - began, cpu_seconds() - cpu
         assert conn.request_path == os.environ.get("AIOSWF_REQUEST_PATH", conn.request_path)
         await asyncio.gather(*(actor.stop(grace=0) for actor in actors))
-    return {"elapsed": elapsed, "cpu": used, "rss_mb": peak_rss_mb()}
+    return {"elapsed": elapsed, "cpu": used, "rss_mb": peak_rss_mb(), "source": aioswf.__file__}
+
+
+@contextlib.contextmanager
+def profiled(path: str | None) -> Iterator[None]:
+    """Profiles the block with cProfile into `path` (a pstats file), when given."""
+    if not path:
+        yield
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        profiler.dump_stats(path)
 
 
 def run_one(args: argparse.Namespace) -> None:
@@ -437,7 +462,11 @@ def measure(
                 argv = ["--client", mode, "--url", url, "--domain", domain, "--count", str(count)]
                 argv += ["--warmup", str(warmup), "--activity-delay", str(activity_delay)]
                 env = {**(variant_env(name) or {}), **(extra_env or {}).get(name, {})}
-                results[name].append(run_client(script, argv, env=env))
+                result = run_client(script, argv, env=env)
+                source = env.get("PYTHONPATH")
+                if source and not str(result.get("source", "")).startswith(source):
+                    raise RuntimeError(f"{name} imported aioswf from {result.get('source')}, not {source}")
+                results[name].append(result)
     return results
 
 
@@ -473,13 +502,40 @@ def render(results: dict[str, list[dict[str, float]]], count: int) -> str:
     return table(header, rows) + note
 
 
+def _flags(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The options given on the command line other than --quick, for the table's command line."""
+    flags = [("--rounds", args.rounds), ("--executions", args.executions), ("--variants", args.variants)]
+    flags.append(("--baseline", args.baseline))
+    return [(flag, str(value)) for flag, value in flags if value]
+
+
+def _describe(ref: str) -> str:
+    """A git revision's short hash and subject."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(HERE.parent), "log", "-1", "--format=%h %s", ref],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip()[:100] or "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs the comparison, or (with ``--client``) one client."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: 1 round of 20 executions")
     parser.add_argument("--rounds", type=int, help="rounds of alternating runs (default 5)")
     parser.add_argument("--executions", type=int, help="measured executions per run (default 200)")
-    parser.add_argument("--variants", help="comma-separated variants (default: all): " + ",".join(VARIANTS))
+    parser.add_argument(
+        "--variants", help="comma-separated variants (default: all but before): " + ",".join(VARIANTS)
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also run the aioswf client on aioswf as it was at this git revision (the 'before' variant)",
+    )
     parser.add_argument("--client", choices=("threads", "raw", "aioswf"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--domain", help=argparse.SUPPRESS)
@@ -492,16 +548,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rounds = args.rounds or (1 if args.quick else 5)
     count = args.executions or (20 if args.quick else 200)
-    names = args.variants.split(",") if args.variants else list(VARIANTS)
+    names = args.variants.split(",") if args.variants else [name for name in VARIANTS if name != "before"]
     if "threads" not in names:
         names.insert(0, "threads")
-    results = measure(names, rounds, count, warmup=max(5, count // 10))
+    if args.baseline and "before" not in names:
+        names.append("before")
+    elif not args.baseline and "before" in names:
+        parser.error("the 'before' variant needs --baseline REF")
+    with contextlib.ExitStack() as stack:
+        extra_env = {}
+        if args.baseline:
+            extra_env["before"] = {"PYTHONPATH": str(stack.enter_context(source_at(args.baseline)))}
+        results = measure(names, rounds, count, warmup=max(5, count // 10), extra_env=extra_env)
     command = "python benchmarks/throughput.py" + (" --quick" if args.quick else "")
+    command += "".join(f" {flag} {value}" for flag, value in _flags(args))
     body = render(results, count)
     body += (
         f"\n\n{count} executions of a {ACTIVITIES}-activity workflow per run, {rounds} round(s), "
         "median (min-max) over rounds; ratios against the threads client of the same round."
     )
+    if args.baseline:
+        body += f" The baseline revision is {args.baseline} ({_describe(args.baseline)})."
     report("Throughput (goal 1)", command, body)
     return 0
 

@@ -203,6 +203,8 @@ class Connection:
         self._state = ConnectionState.UNOPENED
         self._client: SWFClient | None = None
         self._checked_client: SWFClient | None = None
+        # The client's method of each operation called so far (the name checked once, not on every call).
+        self._methods: dict[str, Any] = {}
         self._exit_stack: contextlib.AsyncExitStack | None = None
         self._context_tokens: list[contextvars.Token[Connection | None]] = []
 
@@ -345,6 +347,7 @@ class Connection:
             return
         self._state = ConnectionState.CLOSED
         stack, self._exit_stack, self._client, self._lean = self._exit_stack, None, None, None
+        self._methods.clear()
         if stack is not None:
             await stack.aclose()
         logger.debug("closed %r", self)
@@ -402,12 +405,16 @@ class Connection:
             self._checked_client = client
         if "taskToken" in params:
             validation.check_task_token(params["taskToken"], "taskToken")
-        name = xform_name(operation) if isinstance(operation, str) else None
-        if name is None or client.meta.method_to_api_mapping.get(name) != operation:
-            raise ValidationError(
-                f"{operation!r:.80} is not an SWF operation", argument="operation", limit="an SWF operation"
-            )
-        method = getattr(client, name)
+        method = self._methods.get(operation) if isinstance(operation, str) else None
+        if method is None:
+            name = xform_name(operation) if isinstance(operation, str) else None
+            if name is None or client.meta.method_to_api_mapping.get(name) != operation:
+                raise ValidationError(
+                    f"{operation!r:.80} is not an SWF operation",
+                    argument="operation",
+                    limit="an SWF operation",
+                )
+            method = self._methods[operation] = getattr(client, name)
         lean = self._lean
         answers: list[int] = []
         reset = _answers.set(answers)

@@ -209,6 +209,106 @@ async def test_heartbeats_are_sent_while_a_handler_runs(flow: Flow, deciding: De
     assert sent.operations["RecordActivityTaskHeartbeat"] >= 4
 
 
+class Requests:
+    """The SWF requests a connection sends, in order: operation, task token and details."""
+
+    def __init__(self, conn: aioswf.Connection) -> None:
+        self.log: list[tuple[str, str | None, str | None]] = []
+        conn.client.meta.events.register("before-parameter-build.swf.*", self)
+
+    def __call__(self, params: dict[str, Any], model: Any, **kwargs: Any) -> None:
+        self.log.append((model.name, params.get("taskToken"), params.get("details")))
+
+    def heartbeats(self, token: str | None = None) -> list[tuple[str, str | None, str | None]]:
+        """The heartbeats sent (for one task token, when given)."""
+        return [
+            entry
+            for entry in self.log
+            if entry[0] == "RecordActivityTaskHeartbeat" and (token is None or entry[1] == token)
+        ]
+
+
+async def test_every_running_activity_gets_heartbeats_with_its_own_details(
+    flow: Flow, deciding: Decider
+) -> None:
+    requests = Requests(flow.conn)
+    inputs: dict[str, str | None] = {}
+
+    async def work(task: ActivityTask) -> str:
+        inputs[task.task_token] = task.input
+        current_activity().details = f"progress of {task.input}"
+        await until(lambda: len(requests.heartbeats(task.task_token)) >= 2, within=30)
+        return "ok"
+
+    worker = ActivityWorker(
+        flow.domain,
+        flow.activities,
+        {"work": work},
+        max_concurrent=4,
+        heartbeat_interval=0.05,
+        connection=flow.conn,
+    )
+    async with worker:
+        outcomes = await flow.outcomes(await flow.start(4), within=60)
+
+    assert [outcome.result for outcome in outcomes] == ["ok"] * 4
+    assert len(inputs) == 4
+    for _, token, details in requests.heartbeats():
+        assert token in inputs
+        assert details == f"progress of {inputs[token]}"
+
+
+async def test_no_heartbeat_follows_the_answer_to_its_task(flow: Flow, deciding: Decider) -> None:
+    requests = Requests(flow.conn)
+    beats_to_wait = {"x0": 1, "x1": 1, "x2": 6}
+
+    async def work(task: ActivityTask) -> str:
+        wanted = beats_to_wait[str(task.input)]
+        await until(lambda: len(requests.heartbeats(task.task_token)) >= wanted, within=30)
+        return "ok"
+
+    worker = ActivityWorker(
+        flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.02, connection=flow.conn
+    )
+    async with worker:
+        # The last task outlives the first two by several heartbeats: time for a stray one to show.
+        await flow.outcomes(await flow.start(3), within=60)
+
+    answered: set[str | None] = set()
+    for operation, token, _ in requests.log:
+        if operation == "RespondActivityTaskCompleted":
+            answered.add(token)
+        elif operation == "RecordActivityTaskHeartbeat":
+            assert token not in answered, "a heartbeat was sent for a task already answered"
+    assert len(answered) >= 3
+
+
+async def test_an_error_in_sending_a_heartbeat_stops_the_handler_and_fails_the_task(
+    flow: Flow, deciding: Decider, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Buggy(ActivityWorker):
+        async def heartbeat(self, task_token: str, details: str | None = None) -> bool:
+            raise RuntimeError("a bug in heartbeat()")
+
+    async def work(task: ActivityTask) -> str:
+        await anyio.sleep(60)
+        return "never"
+
+    worker = Buggy(
+        flow.domain, flow.activities, {"work": work}, heartbeat_interval=0.05, connection=flow.conn
+    )
+    with caplog.at_level(logging.ERROR, logger="aioswf.actors"):
+        async with worker:
+            (outcome,) = await flow.outcomes(await flow.start(1))
+            assert worker.is_running
+
+    assert outcome.close_status == "FAILED"
+    assert outcome.reason is not None
+    assert "heartbeat" in outcome.reason
+    assert "a bug in heartbeat()" in outcome.reason
+    assert any(record.exc_info for record in caplog.records), "the bug is logged with its traceback"
+
+
 async def test_the_heartbeat_interval_derives_from_the_types_heartbeat_timeout(
     conn: aioswf.Connection,
 ) -> None:

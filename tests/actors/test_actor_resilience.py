@@ -6,7 +6,7 @@ import logging
 
 import anyio
 import pytest
-from actor_scenarios import Flow, one_activity
+from actor_scenarios import Flow, one_activity, until
 from swf_fault_proxy import FaultProxy
 
 import aioswf
@@ -51,7 +51,10 @@ async def test_every_execution_completes_after_an_outage(
             await anyio.sleep(0.1)
             proxy.inject(fault)  # type: ignore[arg-type]
             executions += await flow.start(3)
-            await anyio.sleep(1.0)
+            # The outage lasts until the actors have retried many times, however long that takes here.
+            await until(lambda: sum(proxy.faults.values()) > 10, within=60)
+            assert decider.is_running
+            assert worker.is_running
             proxy.heal()
             outcomes = await flow.outcomes(executions)
             assert decider.is_running

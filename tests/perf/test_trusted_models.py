@@ -4,11 +4,13 @@ user input goes through the constructors and is validated exactly as before."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import pytest
 
+import aioswf
 from aioswf.exceptions import ValidationError
 from aioswf.models import ActivityType, Domain, WorkflowExecution, WorkflowType
 from aioswf.models.activity import activity_type_from_api
@@ -133,6 +135,53 @@ def test_an_execution_from_swf_equals_the_constructed_one() -> None:
     assert built == expected
     assert built.tag_list == ("a", "b")
     assert built.start_timestamp == WHEN
+
+
+@pytest.mark.parametrize("overrides", [False, True])
+async def test_a_started_execution_equals_the_constructed_one(
+    conn: aioswf.Connection, name: Callable[[str], str], overrides: bool
+) -> None:
+    domain = await Domain(name("dom"), retention_period=1).save()
+    workflow_type = await WorkflowType(
+        domain,
+        "ship",
+        "1",
+        task_list="decisions",
+        child_policy="TERMINATE",
+        execution_timeout=3600,
+        decision_tasks_timeout=30,
+    ).save()
+    options: dict[str, Any] = (
+        {
+            "task_list": "elsewhere",
+            "child_policy": "ABANDON",
+            "execution_timeout": 600,
+            "decision_tasks_timeout": "20",
+            "tag_list": ["a", "b"],
+        }
+        if overrides
+        else {}
+    )
+
+    started = await workflow_type.start_execution("order-1", input="in", **options)
+
+    expected = WorkflowExecution(
+        domain,
+        "order-1",
+        started.run_id,
+        workflow_type=workflow_type,
+        status="OPEN",
+        task_list="elsewhere" if overrides else "decisions",
+        child_policy="ABANDON" if overrides else "TERMINATE",
+        execution_timeout="600" if overrides else "3600",
+        decision_tasks_timeout="20" if overrides else "30",
+        input="in",
+        tag_list=("a", "b") if overrides else (),
+    )
+    assert started == expected
+    assert attrs.asdict(started, recurse=False) == attrs.asdict(expected, recurse=False) | {
+        "raw": started.raw
+    }
 
 
 def test_tasks_from_polls_carry_the_same_models() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from aioswf.exceptions import (
     ThrottlingError,
     ValidationError,
 )
+from aioswf.wire.transport import invocation_id
 
 PATHS = ["lean", "botocore"]
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
@@ -161,6 +163,30 @@ async def test_both_paths_send_the_same_request(server: ScriptedSWF, path: str) 
     assert request.body == {"domain": "d", "startTimeFilter": {"oldestDate": 1767225600}}
     assert request.headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
     assert "SignedHeaders=content-type;host;x-amz-date;x-amz-target," in request.headers["Authorization"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_every_request_carries_an_invocation_id_of_its_own(server: ScriptedSWF, path: str) -> None:
+    async with connect(server, path) as conn:
+        for _ in range(3):
+            await conn.call("DescribeDomain", name="d")
+    ids = [request.headers["amz-sdk-invocation-id"] for request in server.received]
+    assert len(set(ids)) == 3
+    assert all(str(uuid.UUID(value)) == value for value in ids)
+    assert all(uuid.UUID(value).version == 4 for value in ids)
+    assert all(uuid.UUID(value).variant == uuid.RFC_4122 for value in ids)
+
+
+def test_invocation_ids_are_random_version_4_uuids() -> None:
+    ids = [invocation_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    parsed = [uuid.UUID(value) for value in ids]
+    assert [str(value) for value in parsed] == ids
+    assert {value.version for value in parsed} == {4}
+    assert {value.variant for value in parsed} == {uuid.RFC_4122}
+    # Every hex digit outside the fixed version and variant bits takes every value.
+    assert all(len({value[index] for value in ids}) == 16 for index in (0, 9, 15, 21, 35))
+    assert {value[19] for value in ids} == set("89ab")
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -69,3 +69,9 @@ def test_signing_key_is_derived_again_for_a_new_day_or_secret() -> None:
 
 def test_amz_date_is_utc_basic_format() -> None:
     assert amz_date(0) == "19700101T000000Z"
+
+
+def test_amz_date_is_formatted_afresh_for_each_second() -> None:
+    assert amz_date(86_399.9) == "19700101T235959Z"
+    assert amz_date(86_400) == "19700102T000000Z"
+    assert amz_date(86_399) == "19700101T235959Z"

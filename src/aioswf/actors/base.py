@@ -31,13 +31,11 @@ import logging
 import math
 import os
 import socket
-import threading
 import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
-import attrs
 
 from aioswf import validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
@@ -149,37 +147,68 @@ class StopReason(enum.Enum):
     CANCEL_REQUESTED = "SWF asked for the task to be canceled"
     GONE = "SWF no longer knows the task (it timed out or its execution closed)"
     HEARTBEAT_REFUSED = "SWF refused a heartbeat for a reason retrying cannot fix"
+    HEARTBEAT_FAILED = "sending a heartbeat failed on an error that is not SWF's"
 
 
-@attrs.define(eq=False)
 class InFlight:
     """One task being handled: the scopes stop() and heartbeats cancel (private to the actors).
 
+    Built for every task, so it holds only what each task needs: the handler's cancel scope. The task
+    token's digest (for logs) is computed when a log line needs it, and the scope of the answer to SWF is
+    made when the answer is sent (`report_scope`), with the deadline `limit_report` set, if any.
+
     Attributes:
-        ref: The task token's short digest, for logs.
+        task: The task.
         handler_scope: Wraps the user's handler; cancelled when the task must stop.
-        report_scope: Wraps the answer to SWF; given a deadline once the grace period is over.
-        reason: Why the handler was cancelled, once it was.
-        stop_event: Set when the handler should stop; threaded handlers, which cannot be cancelled, read it.
+        reason: Why the handler was asked to stop, once it was; threaded handlers, which cannot be
+            cancelled, read it through `stop_requested`.
+        cause: The error behind `reason`, when there is one (a refused heartbeat).
     """
 
-    ref: str
-    handler_scope: anyio.CancelScope = attrs.field(factory=anyio.CancelScope)
-    report_scope: anyio.CancelScope = attrs.field(factory=anyio.CancelScope)
-    reason: StopReason | None = None
-    stop_event: threading.Event = attrs.field(factory=threading.Event)
-    cause: BaseException | None = None
+    __slots__ = ("_ref", "_report_deadline", "_report_scope", "cause", "handler_scope", "reason", "task")
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
+        self.handler_scope = anyio.CancelScope()
+        self.reason: StopReason | None = None
+        self.cause: BaseException | None = None
+        self._ref: str | None = None
+        self._report_scope: anyio.CancelScope | None = None
+        self._report_deadline = math.inf
+
+    @property
+    def ref(self) -> str:
+        """The task token's short digest, for logs."""
+        if self._ref is None:
+            self._ref = str(getattr(self.task, "token_ref", "?"))
+        return self._ref
+
+    @property
+    def stop_requested(self) -> bool:
+        """Whether the handler was asked to stop (safe to read from the handler's thread)."""
+        return self.reason is not None
 
     def ask_to_stop(self, reason: StopReason) -> None:
         """Asks the handler to stop without cancelling it, remembering the first reason given."""
         if self.reason is None:
             self.reason = reason
-        self.stop_event.set()
 
     def cancel(self, reason: StopReason) -> None:
         """Cancels the handler, remembering the first reason given."""
         self.ask_to_stop(reason)
         self.handler_scope.cancel()
+
+    def report_scope(self) -> anyio.CancelScope:
+        """A new scope for sending an answer to SWF, with the deadline `limit_report` set, if any."""
+        scope = anyio.CancelScope(deadline=self._report_deadline)
+        self._report_scope = scope
+        return scope
+
+    def limit_report(self, deadline: float) -> None:
+        """Gives the answer to SWF (being sent, or to be sent) a deadline, or an earlier one."""
+        self._report_deadline = min(self._report_deadline, deadline)
+        if self._report_scope is not None:
+            self._report_scope.deadline = min(self._report_scope.deadline, deadline)
 
 
 class Actor(Generic[_T]):
@@ -230,6 +259,8 @@ class Actor(Generic[_T]):
         self.domain = domain
         self.domain_name: str = domain.name if isinstance(domain, Domain) else domain
         validation.check_name(self.domain_name, "domain")
+        # One model for every task this actor polls, rather than one built (and validated) per task.
+        self._domain_model = domain if isinstance(domain, Domain) else Domain(self.domain_name)
         self.task_list = validation.check_name(task_list, "task_list")
         self.identity: str = validation.check_identity(identity, "identity") or default_identity()
         if isinstance(max_concurrent, bool) or not isinstance(max_concurrent, int) or max_concurrent < 1:
@@ -413,8 +444,12 @@ class Actor(Generic[_T]):
         self._poll_scope = anyio.CancelScope()
         try:
             async with anyio.create_task_group() as group:
+                self._opening(group)
                 group.start_soon(self._poll_loop, group)
-                await self._supervise()
+                try:
+                    await self._supervise()
+                finally:
+                    self._closing()
         except Exception as error:
             if self._error is None:
                 self._error = error
@@ -464,7 +499,7 @@ class Actor(Generic[_T]):
             self._poll_scope.cancel()
         report_deadline = anyio.current_time() + REPORT_TIMEOUT
         for record in self._in_flight.values():
-            record.report_scope.deadline = min(record.report_scope.deadline, report_deadline)
+            record.limit_report(report_deadline)
             record.cancel(StopReason.STOP)
 
     async def _wait_for_wakeup(self, deadline: float) -> None:
@@ -569,7 +604,7 @@ class Actor(Generic[_T]):
                         self._release_slot()
                         continue
                     # Registered before its task runs, so that stop() never misses it.
-                    record = InFlight(self._task_ref(task))
+                    record = InFlight(task)
                     self._in_flight[id(record)] = record
                     group.start_soon(self._handle_task, task, record)
         finally:
@@ -604,7 +639,7 @@ class Actor(Generic[_T]):
     async def _handle_task(self, task: _T, record: InFlight) -> None:
         if self._expired:
             record.cancel(StopReason.STOP)
-            record.report_scope.deadline = anyio.current_time() + REPORT_TIMEOUT
+            record.limit_report(anyio.current_time() + REPORT_TIMEOUT)
         try:
             await self._process(task, record)
         except anyio.get_cancelled_exc_class():
@@ -614,12 +649,21 @@ class Actor(Generic[_T]):
         finally:
             del self._in_flight[id(record)]
             self._release_slot()
-            self._wake()
+            # Only a stopping actor's supervisor waits for its tasks; a running one sleeps until stop().
+            if self._state is not ActorState.RUNNING:
+                self._wake()
 
     # What subclasses provide -----------------------------------------------------------------------------
 
-    def _task_ref(self, task: _T) -> str:
-        return str(getattr(task, "token_ref", "?"))
+    def _opening(self, group: TaskGroup) -> None:
+        """Called when the actor's task group opens, before the first poll."""
+
+    def _closing(self) -> None:
+        """Called once in-flight tasks are done or cancelled, before the actor's task group ends."""
+
+    def _about(self, task: _T) -> str:
+        """What a task is about, for log lines (built only when one is written)."""
+        return "a task"
 
     async def _poll_task(self) -> _T | None:
         """Polls once; returns the task, or None after an empty poll."""
@@ -631,14 +675,14 @@ class Actor(Generic[_T]):
 
     # Answering SWF, with retries -------------------------------------------------------------------------
 
-    async def _respond(self, operation: str, record: InFlight, about: str, **params: Any) -> bool:
+    async def _respond(self, operation: str, record: InFlight, **params: Any) -> bool:
         """Sends an answer for a task, retrying transient errors until it is taken, refused or too late.
 
         Returns:
             Whether SWF took the answer.
         """
-        streak = FailureStreak(f"{type(self).__name__} {operation} for task {record.ref} ({about})", logger)
-        with record.report_scope:
+        streak: FailureStreak | None = None
+        with record.report_scope():
             while True:
                 try:
                     await self.connection.call(operation, **params)
@@ -649,7 +693,7 @@ class Actor(Generic[_T]):
                         self,
                         operation,
                         record.ref,
-                        about,
+                        self._about(record.task),
                     )
                     return False
                 except SWFError as error:
@@ -659,19 +703,26 @@ class Actor(Generic[_T]):
                             self,
                             operation,
                             record.ref,
-                            about,
+                            self._about(record.task),
                             error,
                         )
                         return False
+                    if streak is None:
+                        streak = FailureStreak(
+                            f"{type(self).__name__} {operation} for task {record.ref} "
+                            f"({self._about(record.task)})",
+                            logger,
+                        )
                     await anyio.sleep(self.backoff.delay(streak.failed(error)))
                     continue
-                streak.succeeded()
+                if streak is not None:
+                    streak.succeeded()
                 return True
         logger.error(
             "%r: gave up sending %s for task %s (%s) when stopping; the task is left to its SWF timeout",
             self,
             operation,
             record.ref,
-            about,
+            self._about(record.task),
         )
         return False

@@ -154,6 +154,10 @@ class Decider(Actor[DecisionTask]):
         self.on_error = validation.check_choice(on_error, "on_error", ("timeout", "fail_execution"))
         self.start_at_previous_started_event = bool(start_at_previous_started_event)
         self._threads: anyio.CapacityLimiter | None = None
+        # Whether decide() and the handler are coroutine functions, found once (the handler may be replaced).
+        self._decide_is_async: bool | None = None
+        self._checked_handler: DecisionHandler | None = None
+        self._handler_is_async = False
 
     async def poll(
         self, task_list: str | None = None, identity: str | None = None, *, page_size: int | None = None
@@ -175,16 +179,19 @@ class Decider(Actor[DecisionTask]):
             SWFError: When SWF or the network failed. When a later page of history cannot be fetched,
                 the task is left to its start-to-close timeout (logged), and the error raised.
         """
-        task_list = validation.check_name(task_list or self.task_list, "task_list")
+        # The decider's own task list, identity and page size were checked when it was built.
+        task_list = validation.check_name(task_list, "task_list") if task_list else self.task_list
+        identity = self.identity if identity is None else validation.check_identity(identity, "identity")
+        size = self.page_size if page_size is None else validation.check_page_size(page_size)
         extra: dict[str, Any] = {}
         if self.start_at_previous_started_event:
             extra["startAtPreviousStartedEvent"] = True
         pages = self.connection.paginate(
             "PollForDecisionTask",
-            page_size=validation.check_page_size(page_size) or self.page_size,
+            page_size=size or self.page_size,
             domain=self.domain_name,
             taskList={"name": task_list},
-            identity=validation.check_identity(identity, "identity") or self.identity,
+            identity=identity or self.identity,
             **extra,
         )
         first = await pages.__anext__()
@@ -198,13 +205,17 @@ class Decider(Actor[DecisionTask]):
                 "PollForDecisionTask", "UnexpectedResponse", "taskToken is not a string"
             )
         events: list[Mapping[str, Any]] = list(first.get("events") or ())
-        streak = FailureStreak(f"Decider fetching history of task {token_ref(first['taskToken'])}", logger)
+        streak: FailureStreak | None = None
         while True:
             try:
                 page = await pages.__anext__()
             except StopAsyncIteration:
                 break
             except SWFError as error:
+                if streak is None:
+                    streak = FailureStreak(
+                        f"Decider fetching history of task {token_ref(first['taskToken'])}", logger
+                    )
                 if is_transient(error) and streak.failures + 1 < HISTORY_PAGE_ATTEMPTS:
                     await anyio.sleep(self.backoff.delay(streak.failed(error)))
                     continue
@@ -231,10 +242,11 @@ class Decider(Actor[DecisionTask]):
                     error,
                 )
                 raise
-            streak.succeeded()
+            if streak is not None:
+                streak.succeeded()
             events.extend(page.get("events") or ())
         try:
-            return DecisionTask.from_poll(self.domain, task_list, first, events)
+            return DecisionTask.from_poll(self._domain_model, task_list, first, events)
         except ValidationError as error:
             raise UnexpectedResponseError("PollForDecisionTask", "UnexpectedResponse", str(error)) from error
 
@@ -294,11 +306,18 @@ class Decider(Actor[DecisionTask]):
         Raises:
             NotImplementedError: When there is no handler and the method is not overridden.
         """
-        if self.handler is None:
+        handler = self.handler
+        if handler is None:
             raise NotImplementedError(f"{type(self).__name__} needs a handler, or an override of decide()")
+        if handler is not self._checked_handler:
+            self._checked_handler = handler
+            self._handler_is_async = is_async_callable(handler)
+        if self._handler_is_async:
+            decided: Decisions = await handler(task)  # type: ignore[misc]
+            return decided
         if self._threads is None:
             self._threads = anyio.CapacityLimiter(self.max_concurrent)
-        result: Decisions = await call_handler(self.handler, task, limiter=self._threads)
+        result: Decisions = await call_handler(handler, task, limiter=self._threads)
         return result
 
     # The run loop ----------------------------------------------------------------------------------------
@@ -309,9 +328,11 @@ class Decider(Actor[DecisionTask]):
         except PollTimeout:
             return None
 
-    async def _process(self, task: DecisionTask, record: InFlight) -> None:
+    def _about(self, task: DecisionTask) -> str:
         execution = task.workflow_execution
-        about = f"execution {execution.workflow_id}/{execution.run_id}"
+        return f"execution {execution.workflow_id}/{execution.run_id}"
+
+    async def _process(self, task: DecisionTask, record: InFlight) -> None:
         result: Decisions = None
         with record.handler_scope:
             try:
@@ -322,7 +343,7 @@ class Decider(Actor[DecisionTask]):
                     logger.warning(
                         "%r: cancelled while deciding %s (task %s); it is left to its start-to-close timeout",
                         self,
-                        about,
+                        self._about(task),
                         record.ref,
                     )
                 raise
@@ -330,20 +351,20 @@ class Decider(Actor[DecisionTask]):
                 logger.exception(
                     "%r: the decision handler failed on %s (workflow type %s/%s, task %s); %s",
                     self,
-                    about,
+                    self._about(task),
                     task.workflow_type.name,
                     task.workflow_type.version,
                     record.ref,
                     self._error_outcome,
                 )
-                await self._answer_error(task, record, about, error)
+                await self._answer_error(task, record, error)
                 return
         if record.handler_scope.cancelled_caught:
             logger.warning(
                 "%r: decision task %s of %s not decided (%s); it is left to its start-to-close timeout",
                 self,
                 record.ref,
-                about,
+                self._about(task),
                 (record.reason or StopReason.STOP).value,
             )
             return
@@ -362,14 +383,14 @@ class Decider(Actor[DecisionTask]):
             logger.error(
                 "%r: the decision handler's answer for %s (task %s) cannot be sent: %s; %s",
                 self,
-                about,
+                self._about(task),
                 record.ref,
                 error,
                 self._error_outcome,
             )
-            await self._answer_error(task, record, about, error)
+            await self._answer_error(task, record, error)
             return
-        await self._respond("RespondDecisionTaskCompleted", record, about, **params)
+        await self._respond("RespondDecisionTaskCompleted", record, **params)
 
     @property
     def _error_outcome(self) -> str:
@@ -377,7 +398,7 @@ class Decider(Actor[DecisionTask]):
             return "the execution is failed"
         return "the decision task is left to its start-to-close timeout, after which SWF schedules a new one"
 
-    async def _answer_error(self, task: DecisionTask, record: InFlight, about: str, error: Exception) -> None:
+    async def _answer_error(self, task: DecisionTask, record: InFlight, error: Exception) -> None:
         if self.on_error != "fail_execution":
             return
         reason, details = describe_error(error, constants.MAX_REASON_LENGTH, constants.MAX_DATA_LENGTH)
@@ -385,10 +406,12 @@ class Decider(Actor[DecisionTask]):
             reason=clip_head(f"decider error: {reason}", constants.MAX_REASON_LENGTH), details=details
         )
         params = self._completion(task.task_token, (decision,), None)
-        await self._respond("RespondDecisionTaskCompleted", record, about, **params)
+        await self._respond("RespondDecisionTaskCompleted", record, **params)
 
     async def _decide(self, task: DecisionTask) -> Decisions:
-        if is_async_callable(self.decide):
+        if self._decide_is_async is None:
+            self._decide_is_async = is_async_callable(self.decide)
+        if self._decide_is_async:
             return await self.decide(task)
         # A subclass may override decide() with plain code: keep it off the event loop.
         if self._threads is None:

@@ -5,7 +5,9 @@ cancels the handler and answers ``RespondActivityTaskCanceled``; a heartbeat ans
 ``UnknownResourceFault`` (the task timed out, or its execution closed) cancels the handler and answers
 nothing, since SWF would take no answer. A heartbeat refused for a reason retrying cannot fix (SWF's
 ``ValidationException``, details over 2,048 characters, ...) stops the handler too, and the task is failed
-with the refusal as its reason: the task cannot be kept alive, and SWF would otherwise time it out later.
+with the refusal as its reason: the task cannot be kept alive, and SWF would otherwise time it out later
+(so does an error in sending it that is not SWF's, such as a bug in an overridden `ActivityWorker.heartbeat`).
+One task per worker sends every running activity's heartbeats, each when it is due (`aioswf.actors.heartbeats`).
 Coroutine handlers are cancelled at their next ``await``; plain functions run in threads, which Python
 cannot interrupt: they see the request through `ActivityContext.should_stop` and the worker waits for
 them (except when it stops, where it waits only for the grace period).
@@ -16,7 +18,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import math
-import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -27,6 +28,7 @@ from aioswf import constants, validation
 from aioswf.actors.backoff import Backoff, FailureStreak, is_transient
 from aioswf.actors.base import DEFAULT_GRACE, Actor, InFlight, StopReason
 from aioswf.actors.handlers import call_handler, clip_head, clip_tail, describe_error, is_async_callable
+from aioswf.actors.heartbeats import Heartbeats
 from aioswf.exceptions import (
     DoesNotExistError,
     PollTimeout,
@@ -38,6 +40,8 @@ from aioswf.models.activity import ActivityType
 from aioswf.models.task import ActivityTask
 
 if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+
     from aioswf.connection import Connection
     from aioswf.models.domain import Domain
 
@@ -110,9 +114,10 @@ class ActivityContext:
 
     task: ActivityTask
     _worker: ActivityWorker
-    _stop: threading.Event
+    _record: InFlight
     cancel_requested: bool = False
     _details: str | None = None
+    _stop_asked: bool = False
 
     @property
     def details(self) -> str | None:
@@ -132,7 +137,7 @@ class ActivityContext:
 
         Plain (threaded) handlers should check it between steps; coroutine handlers are cancelled anyway.
         """
-        return self._stop.is_set()
+        return self._record.stop_requested or self._stop_asked
 
     async def heartbeat(self, details: str | None = None) -> bool:
         """Sends a heartbeat now, from a coroutine handler.
@@ -151,7 +156,7 @@ class ActivityContext:
         requested = await self._worker.heartbeat(self.task.task_token, self._details)
         if requested:
             self.cancel_requested = True
-            self._stop.set()
+            self._stop_asked = True
         return requested
 
 
@@ -172,6 +177,20 @@ class _Registration:
     handler: ActivityHandler
     heartbeat_interval: float | None
     activity_type: ActivityType | None
+    is_async: bool
+
+
+class _Beating:
+    """What the worker's heartbeat task needs to know of one running activity."""
+
+    __slots__ = ("context", "interval", "record", "streak", "threaded")
+
+    def __init__(self, record: InFlight, context: ActivityContext, interval: float, threaded: bool) -> None:
+        self.record = record
+        self.context = context
+        self.interval = interval
+        self.threaded = threaded
+        self.streak: FailureStreak | None = None
 
 
 _Outcome = tuple[str, dict[str, Any]]
@@ -279,6 +298,11 @@ class ActivityWorker(Actor[ActivityTask]):
         self._registry: dict[tuple[str, str | None], _Registration] = {}
         self._heartbeat_timeouts: dict[tuple[str, str], str | None] = {}
         self._threads: anyio.CapacityLimiter | None = None
+        self._heartbeats: Heartbeats[_Beating] = Heartbeats(
+            self._send_heartbeat, f"aioswf ActivityWorker {self.task_list} heartbeats"
+        )
+        # Whether handle() is a coroutine function, known once the worker runs its first task.
+        self._handle_is_async: bool | None = None
         if handlers is not None and not isinstance(handlers, Mapping):
             raise ValidationError(
                 f"handlers must be a mapping of activity types to handlers, not {type(handlers).__name__}",
@@ -337,7 +361,9 @@ class ActivityWorker(Actor[ActivityTask]):
 
         def add(function: _H) -> _H:
             _check_handler(function)
-            self._registry[key] = _Registration(function, interval, activity_type)
+            self._registry[key] = _Registration(
+                function, interval, activity_type, is_async_callable(function)
+            )
             return function
 
         return add if handler is None else add(handler)
@@ -375,18 +401,20 @@ class ActivityWorker(Actor[ActivityTask]):
             PollTimeout: When the poll ended without a task (normal; poll again).
             SWFError: When SWF or the network failed.
         """
-        task_list = validation.check_name(task_list or self.task_list, "task_list")
+        # The worker's own task list and identity were checked when it was built.
+        task_list = validation.check_name(task_list, "task_list") if task_list else self.task_list
+        identity = self.identity if identity is None else validation.check_identity(identity, "identity")
         response = await self.connection.call(
             "PollForActivityTask",
             domain=self.domain_name,
             taskList={"name": task_list},
-            identity=validation.check_identity(identity, "identity") or self.identity,
+            identity=identity or self.identity,
         )
         if not response.get("taskToken"):
             # AWS answers an empty poll without a taskToken; SWF's reference says an empty one: both are fine.
             raise PollTimeout(f"no activity task on {self.domain_name}/{task_list}")
         try:
-            return ActivityTask.from_poll(self.domain, task_list, response)
+            return ActivityTask.from_poll(self._domain_model, task_list, response)
         except ValidationError as error:
             raise UnexpectedResponseError("PollForActivityTask", "UnexpectedResponse", str(error)) from error
 
@@ -480,6 +508,9 @@ class ActivityWorker(Actor[ActivityTask]):
                 f"no handler for activity type {task.activity_type.name} version "
                 f"{task.activity_type.version} on this worker ({self.identity})"
             )
+        if registration.is_async:
+            value: str | None = await registration.handler(task)  # type: ignore[misc]
+            return value
         if self._threads is None:
             self._threads = anyio.CapacityLimiter(self.max_concurrent)
         result: str | None = await call_handler(registration.handler, task, limiter=self._threads)
@@ -494,7 +525,9 @@ class ActivityWorker(Actor[ActivityTask]):
             return None
 
     async def _call_handle(self, task: ActivityTask) -> Any:
-        if is_async_callable(self.handle):
+        if self._handle_is_async is None:
+            self._handle_is_async = is_async_callable(self.handle)
+        if self._handle_is_async:
             return await self.handle(task)
         # A subclass may override handle() with plain code: keep it off the event loop.
         if self._threads is None:
@@ -505,9 +538,10 @@ class ActivityWorker(Actor[ActivityTask]):
         if type(self).handle is not ActivityWorker.handle:
             return not is_async_callable(self.handle)
         registration = self._registration(task.activity_type)
-        return registration is not None and not is_async_callable(registration.handler)
+        return registration is not None and not registration.is_async
 
-    async def _interval(self, task: ActivityTask) -> float:
+    def _known_interval(self, task: ActivityTask) -> float | None:
+        """The task's heartbeat interval when it is known without asking SWF; None when SWF must be asked."""
         registration = self._registration(task.activity_type)
         if registration is not None and registration.heartbeat_interval is not None:
             return registration.heartbeat_interval
@@ -516,6 +550,15 @@ class ActivityWorker(Actor[ActivityTask]):
         registered = registration.activity_type if registration is not None else None
         if registered is not None and registered.task_heartbeat_timeout is not None:
             return heartbeat_interval_for(registered.task_heartbeat_timeout)
+        key = (task.activity_type.name, task.activity_type.version)
+        if key in self._heartbeat_timeouts:
+            return heartbeat_interval_for(self._heartbeat_timeouts[key])
+        return None
+
+    async def _interval(self, task: ActivityTask) -> float:
+        known = self._known_interval(task)
+        if known is not None:
+            return known
         return heartbeat_interval_for(await self._registered_heartbeat_timeout(task.activity_type))
 
     async def _registered_heartbeat_timeout(self, activity_type: ActivityType) -> str | None:
@@ -534,15 +577,23 @@ class ActivityWorker(Actor[ActivityTask]):
             self._heartbeat_timeouts[key] = configuration.get("defaultTaskHeartbeatTimeout")
         return self._heartbeat_timeouts[key]
 
-    async def _process(self, task: ActivityTask, record: InFlight) -> None:
+    def _about(self, task: ActivityTask) -> str:
         execution = task.workflow_execution
-        about = (
+        return (
             f"activity {task.activity_type.name}/{task.activity_type.version} id {task.activity_id} "
             f"of execution {execution.workflow_id}/{execution.run_id}"
         )
-        context = ActivityContext(task, self, record.stop_event)
+
+    def _opening(self, group: TaskGroup) -> None:
+        self._heartbeats.attach(group)
+
+    def _closing(self) -> None:
+        self._heartbeats.close()
+
+    async def _process(self, task: ActivityTask, record: InFlight) -> None:
+        context = ActivityContext(task, self, record)
         try:
-            outcome = await self._execute(task, record, context, about)
+            outcome = await self._execute(task, record, context)
         except anyio.get_cancelled_exc_class():
             # Cancelled from outside (not by stop()): tell SWF briefly, then let the cancellation go on.
             with anyio.CancelScope(shield=True) as scope:
@@ -555,46 +606,43 @@ class ActivityWorker(Actor[ActivityTask]):
         if outcome is None:
             return
         operation, params = outcome
-        await self._respond(operation, record, about, taskToken=task.task_token, **params)
+        await self._respond(operation, record, taskToken=task.task_token, **params)
 
     async def _execute(
-        self, task: ActivityTask, record: InFlight, context: ActivityContext, about: str
+        self, task: ActivityTask, record: InFlight, context: ActivityContext
     ) -> _Outcome | None:
         threaded = self._runs_in_thread(task)
-        interval = DEFAULT_HEARTBEAT_INTERVAL
-        with anyio.move_on_after(DESCRIBE_TIMEOUT):
-            interval = await self._interval(task)
+        interval = self._known_interval(task)
+        if interval is None:
+            # Only the first task of a type the worker knows nothing about asks SWF (then it is cached).
+            interval = DEFAULT_HEARTBEAT_INTERVAL
+            with anyio.move_on_after(DESCRIBE_TIMEOUT):
+                interval = await self._interval(task)
+        beat = self._heartbeats.add(_Beating(record, context, interval, threaded), interval)
         outcome: _Outcome | None = None
         reset = _current.set(context)
         try:
-            async with anyio.create_task_group() as heartbeats:
-                heartbeats.start_soon(self._heartbeats, task, record, context, interval, threaded, about)
+            with record.handler_scope:
                 try:
-                    with record.handler_scope:
-                        try:
-                            outcome = _result(await self._call_handle(task))
-                        except ActivityError as error:
-                            outcome = _failure(error.reason, error.details)
-                        except Exception as error:
-                            if context.cancel_requested:
-                                outcome = (
-                                    "RespondActivityTaskCanceled",
-                                    _present({"details": context.details}),
-                                )
-                            else:
-                                outcome = _failure(
-                                    *describe_error(
-                                        error, constants.MAX_REASON_LENGTH, constants.MAX_DATA_LENGTH
-                                    )
-                                )
-                finally:
-                    heartbeats.cancel_scope.cancel()
+                    outcome = _result(await self._call_handle(task))
+                except ActivityError as error:
+                    outcome = _failure(error.reason, error.details)
+                except Exception as error:
+                    if context.cancel_requested:
+                        outcome = ("RespondActivityTaskCanceled", _present({"details": context.details}))
+                    else:
+                        outcome = _failure(
+                            *describe_error(error, constants.MAX_REASON_LENGTH, constants.MAX_DATA_LENGTH)
+                        )
         finally:
             _current.reset(reset)
+            self._heartbeats.remove(beat)
         if record.reason is StopReason.GONE:
-            logger.warning("%r: %s: %s; handler stopped, no answer sent", self, about, record.reason.value)
+            logger.warning(
+                "%r: %s: %s; handler stopped, no answer sent", self, self._about(task), record.reason.value
+            )
             return None
-        if record.reason is StopReason.HEARTBEAT_REFUSED:
+        if record.reason is StopReason.HEARTBEAT_REFUSED or record.reason is StopReason.HEARTBEAT_FAILED:
             # Whatever the handler returned after being asked to stop is not the task's result.
             return _failure(
                 f"aioswf: {record.reason.value}: {record.cause}", f"activity worker {self.identity}"
@@ -606,55 +654,56 @@ class ActivityWorker(Actor[ActivityTask]):
                 logger.warning(
                     "%r: %s: the worker stopped while its thread ran; the thread runs on, its outcome ignored",
                     self,
-                    about,
+                    self._about(task),
                 )
             return _failure(f"aioswf: {StopReason.STOP.value}", f"activity worker {self.identity}")
         return outcome
 
-    async def _heartbeats(
-        self,
-        task: ActivityTask,
-        record: InFlight,
-        context: ActivityContext,
-        interval: float,
-        threaded: bool,
-        about: str,
-    ) -> None:
-        streak = FailureStreak(f"heartbeat for {about}", logger)
-        delay = interval
-        while True:
-            await anyio.sleep(delay)
-            try:
-                requested = await self.heartbeat(task.task_token, context.details)
-            except DoesNotExistError:
-                reason = StopReason.GONE
-            except SWFError as error:
-                if is_transient(error):
-                    delay = min(interval, self.backoff.delay(streak.failed(error)))
-                    continue
-                # Retrying cannot fix it: the task cannot be kept alive, so its handler stops now.
+    async def _send_heartbeat(self, beating: _Beating) -> float | None:
+        """Sends one automatic heartbeat; returns the seconds until the next, or None after the last."""
+        record, context = beating.record, beating.context
+        task: ActivityTask = record.task
+        try:
+            requested = await self.heartbeat(task.task_token, context.details)
+        except DoesNotExistError:
+            reason = StopReason.GONE
+        except Exception as error:
+            if isinstance(error, SWFError) and is_transient(error):
+                if beating.streak is None:
+                    beating.streak = FailureStreak(f"heartbeat for {self._about(task)}", logger)
+                return min(beating.interval, self.backoff.delay(beating.streak.failed(error)))
+            # Retrying cannot fix it: the task cannot be kept alive, so its handler stops now.
+            record.cause = error
+            if isinstance(error, SWFError):
                 logger.error(
                     "%r: %s: heartbeat refused: %s; stopping the handler, failing the task",
                     self,
-                    about,
+                    self._about(task),
                     error,
                 )
-                record.cause = error
                 reason = StopReason.HEARTBEAT_REFUSED
-            else:
-                streak.succeeded()
-                delay = interval
-                if not requested:
-                    continue
-                context.cancel_requested = True
-                reason = StopReason.CANCEL_REQUESTED
-            if threaded:
-                # Python cannot interrupt a thread: the handler sees should_stop() and the worker waits.
-                record.ask_to_stop(reason)
-            else:
-                record.cancel(reason)
-            logger.info("%r: %s: %s; cancelling its handler", self, about, reason.value)
-            return
+            else:  # not SWF's answer but a bug (in an overridden heartbeat(), say): said with its traceback
+                logger.exception(
+                    "%r: %s: heartbeat failed: %r; stopping the handler, failing the task",
+                    self,
+                    self._about(task),
+                    error,
+                )
+                reason = StopReason.HEARTBEAT_FAILED
+        else:
+            if beating.streak is not None:
+                beating.streak.succeeded()
+            if not requested:
+                return beating.interval
+            context.cancel_requested = True
+            reason = StopReason.CANCEL_REQUESTED
+        if beating.threaded:
+            # Python cannot interrupt a thread: the handler sees should_stop() and the worker waits.
+            record.ask_to_stop(reason)
+        else:
+            record.cancel(reason)
+        logger.info("%r: %s: %s; cancelling its handler", self, self._about(task), reason.value)
+        return None
 
 
 def _token(task_token: str) -> str:

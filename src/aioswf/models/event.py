@@ -52,6 +52,7 @@ __all__ = [
     "WorkflowExecutionEvent",
     "check_raw_event",
     "event_attributes_key",
+    "event_from_checked",
     "snake_case",
 ]
 
@@ -74,7 +75,7 @@ def snake_case(name: str) -> str:
 def _snake_keys(value: Any) -> Any:
     if isinstance(value, (str, int, float)):  # most values; checked first as Mapping checks are slow
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, (dict, Mapping)):  # dict first: its check is quick, an ABC's is not
         return {snake_case(str(key)): _snake_keys(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_snake_keys(item) for item in value]
@@ -127,6 +128,20 @@ def _camel_case(name: str) -> str:
 def _regular(key: str) -> bool:
     # Whether snake_case(key) leads back to key, so a lookup by snake_case name can go to the raw dict.
     return isinstance(key, str) and _camel_case(snake_case(key)) == key
+
+
+@functools.lru_cache(maxsize=1024)
+def _raw_name(key: str) -> str | None:
+    # The raw (camelCase) name a snake_case key reads, when the two lead back to each other.
+    camel = _camel_case(key)
+    return camel if snake_case(camel) == key else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _all_regular(names: tuple[Any, ...]) -> bool:
+    # Whether every raw name of an attributes dict is regular: then a name `_raw_name` does not find is
+    # absent, without building the snake_case dict. SWF's events have a few dozen sets of names.
+    return all(_regular(name) for name in names)
 
 
 _MISSING: Any = object()
@@ -228,11 +243,11 @@ class Event:
         source = self._source
         if not source:
             return default
-        camel = _camel_case(key)
-        if camel in source and snake_case(camel) == key:
+        camel = _raw_name(key)
+        if camel is not None and camel in source:
             value = source[camel]
             return value if isinstance(value, (str, int, float)) else _snake_keys(value)
-        if all(_regular(name) for name in source):
+        if _all_regular(tuple(source)):
             return default
         return self.attributes.get(key, default)
 
@@ -673,9 +688,32 @@ def EventFactory(raw_event: Mapping[str, Any]) -> Event:
         ValidationError: (a ``ValueError``) when the raw event lacks its id, type or timestamp, or one of
             them is malformed.
     """
-    event_id = check_raw_event(raw_event)
+    return event_from_checked(raw_event, check_raw_event(raw_event))
+
+
+_attribute_keys: dict[str, str] = {}
+
+
+def event_from_checked(raw_event: Mapping[str, Any], event_id: int) -> Event:
+    """`EventFactory` for a raw event `check_raw_event` has passed already (it returned `event_id`).
+
+    Args:
+        raw_event: The raw event.
+        event_id: Its id, as `check_raw_event` returned it.
+
+    Returns:
+        The event.
+
+    Raises:
+        ValidationError: When its timestamp is malformed.
+    """
     name = str(raw_event["eventType"])
-    attributes = raw_event.get(event_attributes_key(name))
+    key = _attribute_keys.get(name)
+    if key is None:
+        key = event_attributes_key(name)
+        if name in EVENT_TYPES:  # only SWF's own types, so that odd input cannot grow the cache
+            _attribute_keys[name] = key
+    attributes = raw_event.get(key)
     if attributes is None:
         found = [value for key, value in raw_event.items() if key.endswith("EventAttributes")]
         attributes = found[0] if len(found) == 1 else {}

@@ -160,7 +160,9 @@ class WorkflowType(RegisteredType):
             raise UnexpectedResponseError(
                 "StartWorkflowExecution", "UnexpectedResponse", "the answer carries no runId"
             )
-        return WorkflowExecution(
+        # Every argument was checked above and the run id is SWF's: no validator needs to run again.
+        return trusted(
+            WorkflowExecution,
             self.domain,
             workflow_id,
             run_id,

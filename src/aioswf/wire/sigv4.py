@@ -17,9 +17,20 @@ __all__ = ["SigV4Signer", "amz_date"]
 _ALGORITHM = "AWS4-HMAC-SHA256"
 
 
+_last_date: tuple[int, str] = (-1, "")
+
+
 def amz_date(now: float | None = None) -> str:
     """The ``X-Amz-Date`` value for a moment (default: now), e.g. ``"20260101T120000Z"``."""
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() if now is None else now))
+    global _last_date
+    second = int(time.time() if now is None else now)
+    last = _last_date
+    if last[0] == second:
+        return last[1]
+    # Formatted once per second: every request within it carries the same value.
+    formatted = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(second))
+    _last_date = (second, formatted)
+    return formatted
 
 
 class SigV4Signer:
