@@ -108,7 +108,7 @@ class LocalSWF:
 
     @property
     def console_url(self) -> str:
-        """The web console's URL, e.g. ``http://127.0.0.1:50123/`` (see ``docs/console.md``).
+        """The web console's URL, e.g. ``http://127.0.0.1:50123/`` (see "The web console" in ``docs/local-server.md``).
 
         Raises:
             RuntimeError: If the server is not running.

@@ -8,7 +8,7 @@ elsewhere, so it works offline::
     mount_console(server_app, engine, host="127.0.0.1")  # on the server's own application
     app = create_console_app(engine.call, read_events=engine_events(engine))  # or an app of its own
 
-See ``docs/console.md`` for what it shows and how it keeps to itself.
+See "The web console" in ``docs/local-server.md`` for what it shows and how it keeps to itself.
 """
 
 from __future__ import annotations
