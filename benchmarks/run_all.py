@@ -16,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-#: In the order of issue 10's goals, then the local server's own benchmarks.
+#: In the order of issue 10's goals, then flow's deciding cost, then the local server's own benchmarks.
 BENCHMARKS = (
     "throughput",
     "request_path",
@@ -25,7 +25,9 @@ BENCHMARKS = (
     "history_scaling",
     "paging_memory",
     "actor_loop",
+    "flow_decide",
     "local_vs_moto",
+    "durable_start",
     "decay",
     "idle_actors",
 )

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -49,43 +49,14 @@ class _EnvironmentClock(AutoJumpClock):
         super().__init__(threshold=threshold)
         self._environment = environment
 
-    def _goal(self, deadline: float | None) -> float | None:
+    def _jump_goal(self, jump_to: float | None) -> float | None:
         environment = self._environment
         target = environment._skip_until
         if target is not None and target > self.now():
-            return target if deadline is None else min(deadline, target)
-        if deadline is not None and environment._waiters > 0 and environment._open():
-            return deadline
+            return target if jump_to is None else min(jump_to, target)
+        if jump_to is not None and environment._waiters > 0 and environment._open():
+            return jump_to
         return None
-
-    async def wait_until(
-        self,
-        deadline: float | None,
-        wakeup: asyncio.Event,
-        idle: Callable[[], bool],
-        *,
-        jump_to: float | None = None,
-    ) -> None:
-        """Sleeps until the deadline or a wake-up, skipping ahead when idle and allowed (see the class).
-
-        ``jump_to`` is the earliest deadline something waits for (never a retention period's end): the
-        only kind skipped ahead to.
-        """
-        while not wakeup.is_set():
-            remaining = None if deadline is None else deadline - self.now()
-            if remaining is not None and remaining <= 0:
-                return
-            step = self.threshold if remaining is None else min(self.threshold, remaining)
-            try:
-                await asyncio.wait_for(wakeup.wait(), step)
-                return
-            except asyncio.TimeoutError:
-                pass
-            if idle():
-                goal = self._goal(jump_to)
-                if goal is not None and goal > self.now():
-                    self.jump(goal - self.now())
-                    return
 
 
 class WorkflowEnvironment:
