@@ -9,8 +9,12 @@ is the actor loop's own work (issue 10, goal 3: halve it). Rounds alternate the 
 
 This is a profile, not a test: the stand-in is no SWF server (the tests use real ones).
 
+``--baseline REF`` measures aioswf as it was at a git revision too: each round runs the current code and
+the revision's in fresh processes, in alternating order, and the table adds the revision's rows and the
+ratio of the actor loop's own work to the revision's of the same round.
+
 Run: ``.venv/bin/python benchmarks/actor_loop.py`` (``--quick`` for a smoke run; ``--profile`` prints
-where the actors' time goes).
+where the actors' time goes; ``--baseline 50d7ded`` compares with the actors before issue 10's work).
 """
 
 from __future__ import annotations
@@ -19,12 +23,16 @@ import argparse
 import asyncio
 import cProfile
 import io
+import json
+import os
 import pstats
+import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
-from harness import report, spread, table
+from harness import report, source_at, spread, table
 
 import aioswf
 from aioswf.actors import ActivityWorker, Decider
@@ -225,26 +233,93 @@ def profile(count: int) -> str:
     return out.getvalue()
 
 
+Found = dict[str, dict[str, list[float]]]
+
+
+def measure_in_process(count: int, rounds: int, source: Path | None) -> Found:
+    """`measure` in a fresh process, on the working tree's aioswf or on the one in ``source``."""
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    else:
+        env.pop("PYTHONPATH", None)
+    done = subprocess.run(
+        [sys.executable, __file__, "--json", "--count", str(count), "--rounds", str(rounds)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: Found = json.loads(done.stdout)
+    return found
+
+
+def compare(count: int, rounds: int, ref: str) -> tuple[Found, Found]:
+    """Per side, the numbers of `measure`: one fresh process per side and round, in alternating order."""
+    current: Found = {}
+    before: Found = {}
+    with source_at(ref) as source:
+        for round_index in range(rounds):
+            order: list[tuple[Found, Path | None]] = [(current, None), (before, source)]
+            for into, path in order if round_index % 2 == 0 else order[::-1]:
+                for kind, sides in measure_in_process(count, 1, path).items():
+                    for side, values in sides.items():
+                        into.setdefault(kind, {}).setdefault(side, []).extend(values)
+    return current, before
+
+
+def own_work(sides: dict[str, list[float]]) -> list[float]:
+    """The actor loop's own work per round: the actor's CPU per task less the bare loop's."""
+    return [a - b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs the comparison and prints its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: fewer tasks")
     parser.add_argument("--rounds", type=int, help="alternating rounds (default 5)")
     parser.add_argument("--profile", action="store_true", help="print a profile of the activity worker")
+    parser.add_argument(
+        "--baseline", metavar="REF", help="also measure aioswf as it was at this git revision"
+    )
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    count = 500 if args.quick else 5_000
+    count = args.count or (500 if args.quick else 5_000)
     rounds = args.rounds or (2 if args.quick else 5)
     if args.profile:
         print(profile(count))
         return 0
-    found = asyncio.run(measure(count, rounds))
+    if args.json:
+        print(json.dumps(asyncio.run(measure(count, rounds))))
+        return 0
+    before: Found = {}
+    if args.baseline:
+        found, before = compare(count, rounds, args.baseline)
+    else:
+        found = asyncio.run(measure(count, rounds))
     rows = []
     for kind, sides in found.items():
-        own = [a - b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
+        own = own_work(sides)
         ratio = [a / b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
-        rows.append(
-            [kind, spread(sides["bare"], 1), spread(sides["actor"], 1), spread(own, 1), spread(ratio)]
-        )
+        row = [kind, spread(sides["bare"], 1), spread(sides["actor"], 1), spread(own, 1), spread(ratio)]
+        if before:
+            row.append("1.00")
+        rows.append(row)
+        if before:
+            old = before[kind]
+            old_own = own_work(old)
+            old_ratio = [a / b for a, b in zip(old["actor"], old["bare"], strict=True)]
+            rows.append(
+                [
+                    f"{kind}, at {args.baseline}",
+                    spread(old["bare"], 1),
+                    spread(old["actor"], 1),
+                    spread(old_own, 1),
+                    spread(old_ratio),
+                    spread([o / n for n, o in zip(own, old_own, strict=True)]),
+                ]
+            )
     header = [
         "task",
         "bare loop: CPU per task (us)",
@@ -252,12 +327,14 @@ def main(argv: list[str] | None = None) -> int:
         "the actor loop's own work (us)",
         "actor / bare",
     ]
-    body = table(header, rows) + f"\n\n{count} tasks per run, {rounds} alternating rounds, median (min-max)."
-    report(
-        "The actor loop's own work per task (goal 3)",
-        "python benchmarks/actor_loop.py" + (" --quick" if args.quick else ""),
-        body,
-    )
+    if before:
+        header.append("own work at the revision / now")
+    how = "rounds (a fresh process per side, in alternating order)" if before else "alternating rounds"
+    body = table(header, rows) + f"\n\n{count} tasks per run, {rounds} {how}, median (min-max)."
+    command = "python benchmarks/actor_loop.py" + (" --quick" if args.quick else "")
+    if args.baseline:
+        command += f" --baseline {args.baseline}"
+    report("The actor loop's own work per task (goal 3)", command, body)
     return 0
 
 
