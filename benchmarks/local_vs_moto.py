@@ -30,8 +30,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +43,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
+from harness import free_port, machine
 
 HEADERS = {
     "Content-Type": "application/x-amz-json-1.0",
@@ -54,27 +53,6 @@ HEADERS = {
     ),
     "X-Amz-Date": "20260101T000000Z",
 }
-
-
-def machine() -> str:
-    """Describe the machine: platform, CPU model and count, Python."""
-    model = platform.processor() or ""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"{platform.platform()} | {model or 'unknown CPU'} | {os.cpu_count()} CPUs | "
-        f"Python {platform.python_version()} ({platform.python_implementation()})"
-    )
-
-
-def free_port() -> int:
-    """Return a port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @attrs.frozen
