@@ -432,7 +432,11 @@ class Worker:
 
     def _discard(self, instance: WorkflowInstance) -> None:
         instance.loop.silence()
-        if self._steps is not None:
+        if not asyncio.all_tasks(instance.loop):
+            # No coroutine of the run is left to close (a run that returned): evicting runs no workflow
+            # code, so it needs no step thread (a hand-off per closed run saved).
+            instance.evict()
+        elif self._steps is not None:
             self._steps.submit(instance.evict)
 
     def _cache_put(self, run_id: str, instance: WorkflowInstance) -> None:
