@@ -5,7 +5,8 @@ other, at histories of about 100, 1,000 and 10,000 events. *Without the cache* a
 whole history (from SWF's raw events, as a poll returns them) and replays it; *with the cache* it parses
 only the new events (what ``startAtPreviousStartedEvent`` returns) and feeds them to the run kept from the
 previous decision. Both are measured in one run, alternating, each the median of several decisions. The
-same part measures what handing a step to the worker's step thread costs, against running it inline.
+same part measures what handing a step to the worker's step thread costs, against running it inline and
+against ``run_in_executor`` on a ``ThreadPoolExecutor`` (what the step runner replaced).
 
 Part 2, workflows per second: a 3-activity workflow written with flow, against a hand-written
 `aioswf.actors.Decider` doing the same, on the same local SWF server (its own process), in alternating
@@ -36,6 +37,7 @@ from aioswf import flow
 from aioswf.actors import ActivityWorker, Decider
 from aioswf.flow.definitions import workflow_definition
 from aioswf.flow.replay import WorkflowInstance
+from aioswf.flow.steps import StepRunner
 from aioswf.models.decision import ActivityTaskDecision, Decision, WorkflowExecutionDecision
 from aioswf.models.history import History
 from aioswf.models.task import ActivityTask, DecisionTask
@@ -118,24 +120,37 @@ def cached_decisions(raw: list[dict[str, Any]], count: int) -> list[float]:
     return times
 
 
-def handoff_cost(repeats: int) -> tuple[float, float]:
-    """Median seconds of a tiny step run inline and through a step thread, from an event loop."""
+def handoff_cost(repeats: int) -> tuple[float, float, float]:
+    """Median seconds of a tiny step run inline, through the worker's `StepRunner` (with its deadline),
+    and through what it replaced (``run_in_executor`` on a ``ThreadPoolExecutor``, ``asyncio.wait``
+    with a timeout for the deadline), alternating, from an event loop."""
 
     def tiny() -> int:
         return sum(range(10))
 
-    async def measure() -> tuple[float, float]:
+    async def measure() -> tuple[float, float, float]:
         loop = asyncio.get_running_loop()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-            inline, threaded = [], []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                tiny()
-                inline.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                await loop.run_in_executor(pool, tiny)
-                threaded.append(time.perf_counter() - start)
-        return statistics.median(inline), statistics.median(threaded)
+        instance = new_instance()
+        runner = StepRunner(threads=20, deadline=5.0)
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+                inline, stepped, executor = [], [], []
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    tiny()
+                    inline.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    await runner.run(instance, tiny)
+                    stepped.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    future = loop.run_in_executor(pool, tiny)
+                    await asyncio.wait({future}, timeout=1.25)
+                    future.result()
+                    executor.append(time.perf_counter() - start)
+        finally:
+            runner.close()
+            instance.evict()
+        return statistics.median(inline), statistics.median(stepped), statistics.median(executor)
 
     return asyncio.run(measure())
 
@@ -163,10 +178,11 @@ def part_one(quick: bool) -> None:
     print(
         f"cached at {sizes[-1]:,} events / cached at {sizes[0]} events: {largest / base:.2f} (target: at most 2)"
     )
-    inline, threaded = handoff_cost(500 if quick else 3000)
+    inline, stepped, executor = handoff_cost(500 if quick else 3000)
     print(
-        f"handing a step to the step thread costs {(threaded - inline) * 1e6:,.0f} µs per decision "
-        f"(inline {inline * 1e6:.1f} µs, through the thread {threaded * 1e6:.1f} µs)"
+        f"handing a step to the step thread costs {(stepped - inline) * 1e6:,.0f} µs per decision "
+        f"(inline {inline * 1e6:.1f} µs, through the thread {stepped * 1e6:.1f} µs; "
+        f"run_in_executor + asyncio.wait: {executor * 1e6:.1f} µs)"
     )
 
 
