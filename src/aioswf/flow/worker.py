@@ -432,10 +432,10 @@ class Worker:
 
     def _discard(self, instance: WorkflowInstance) -> None:
         instance.loop.silence()
-        if not asyncio.all_tasks(instance.loop):
-            # No coroutine of the run is left to close (a run that returned): evicting runs no workflow
-            # code, so it needs no step thread (a hand-off per closed run saved).
-            instance.evict()
+        if not instance.loop.has_unfinished_tasks():
+            # No coroutine of the run is left to close (a run that returned): closing its loop is all
+            # eviction does then, and it runs no workflow code, so it needs no step thread.
+            instance.loop.close()
         elif self._steps is not None:
             self._steps.submit(instance.evict)
 
