@@ -337,9 +337,15 @@ async def batch(conn: aioswf.Connection, domain: str, kind: str, executions: int
     for actor in actors:
         await actor.start()
     try:
+        # Both sides warm up with one execution, run to its end before the clock starts.
         if kind == "flow":
-            await flow.execute(ThreeSteps, 1, domain=domain, task_list=task_list, connection=conn)  # warm up
-            before["count"] += 1
+            await flow.execute(ThreeSteps, 1, domain=domain, task_list=task_list, connection=conn)
+        else:
+            await workflow_type.start_execution(
+                task_list=task_list, input="[1]", execution_timeout=3600, decision_tasks_timeout=30
+            )
+            await wait_closed(conn, domain, before["count"] + 1, time.time())
+        before["count"] += 1
         since = time.time()
         start = time.perf_counter()
         for _ in range(executions):
