@@ -5,12 +5,14 @@ other, at histories of about 100, 1,000 and 10,000 events. *Without the cache* a
 whole history (from SWF's raw events, as a poll returns them) and replays it; *with the cache* it parses
 only the new events (what ``startAtPreviousStartedEvent`` returns) and feeds them to the run kept from the
 previous decision. Both are measured in one run, alternating, each the median of several decisions. The
-same part measures what handing a step to the worker's step thread costs, against running it inline.
+same part measures what handing a step to the worker's step thread costs, against running it inline and
+against ``run_in_executor`` on a ``ThreadPoolExecutor`` (what the step runner replaced).
 
 Part 2, workflows per second: a 3-activity workflow written with flow, against a hand-written
 `aioswf.actors.Decider` doing the same, on the same local SWF server (its own process), in alternating
 batches, each on fresh task lists, the same number of concurrent executions and the same activity worker
-settings.
+settings, each side warmed up with one execution; besides workflows per second it shows the client's CPU
+per workflow, and compares each flow batch with the hand-written batch next to it.
 
 Run: ``.venv/bin/python benchmarks/flow_decide.py`` (``--quick`` for a smoke run).
 """
@@ -36,6 +38,7 @@ from aioswf import flow
 from aioswf.actors import ActivityWorker, Decider
 from aioswf.flow.definitions import workflow_definition
 from aioswf.flow.replay import WorkflowInstance
+from aioswf.flow.steps import StepRunner
 from aioswf.models.decision import ActivityTaskDecision, Decision, WorkflowExecutionDecision
 from aioswf.models.history import History
 from aioswf.models.task import ActivityTask, DecisionTask
@@ -118,24 +121,37 @@ def cached_decisions(raw: list[dict[str, Any]], count: int) -> list[float]:
     return times
 
 
-def handoff_cost(repeats: int) -> tuple[float, float]:
-    """Median seconds of a tiny step run inline and through a step thread, from an event loop."""
+def handoff_cost(repeats: int) -> tuple[float, float, float]:
+    """Median seconds of a tiny step run inline, through the worker's `StepRunner` (with its deadline),
+    and through what it replaced (``run_in_executor`` on a ``ThreadPoolExecutor``, ``asyncio.wait``
+    with a timeout for the deadline), alternating, from an event loop."""
 
     def tiny() -> int:
         return sum(range(10))
 
-    async def measure() -> tuple[float, float]:
+    async def measure() -> tuple[float, float, float]:
         loop = asyncio.get_running_loop()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-            inline, threaded = [], []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                tiny()
-                inline.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                await loop.run_in_executor(pool, tiny)
-                threaded.append(time.perf_counter() - start)
-        return statistics.median(inline), statistics.median(threaded)
+        instance = new_instance()
+        runner = StepRunner(threads=20, deadline=5.0)
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+                inline, stepped, executor = [], [], []
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    tiny()
+                    inline.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    await runner.run(instance, tiny)
+                    stepped.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    future = loop.run_in_executor(pool, tiny)
+                    await asyncio.wait({future}, timeout=1.25)
+                    future.result()
+                    executor.append(time.perf_counter() - start)
+        finally:
+            runner.close()
+            instance.evict()
+        return statistics.median(inline), statistics.median(stepped), statistics.median(executor)
 
     return asyncio.run(measure())
 
@@ -163,10 +179,11 @@ def part_one(quick: bool) -> None:
     print(
         f"cached at {sizes[-1]:,} events / cached at {sizes[0]} events: {largest / base:.2f} (target: at most 2)"
     )
-    inline, threaded = handoff_cost(500 if quick else 3000)
+    inline, stepped, executor = handoff_cost(500 if quick else 3000)
     print(
-        f"handing a step to the step thread costs {(threaded - inline) * 1e6:,.0f} µs per decision "
-        f"(inline {inline * 1e6:.1f} µs, through the thread {threaded * 1e6:.1f} µs)"
+        f"handing a step to the step thread costs {(stepped - inline) * 1e6:,.0f} µs per decision "
+        f"(inline {inline * 1e6:.1f} µs, through the thread {stepped * 1e6:.1f} µs; "
+        f"run_in_executor + asyncio.wait: {executor * 1e6:.1f} µs)"
     )
 
 
@@ -267,8 +284,9 @@ async def wait_closed(conn: aioswf.Connection, domain: str, count: int, since: f
         await asyncio.sleep(0.02)
 
 
-async def batch(conn: aioswf.Connection, domain: str, kind: str, executions: int) -> float:
-    """Workflows per second of one batch, flow's or the hand-written decider's."""
+async def batch(conn: aioswf.Connection, domain: str, kind: str, executions: int) -> tuple[float, float]:
+    """Workflows per second of one batch, flow's or the hand-written decider's, and this process's CPU
+    seconds per workflow meanwhile (the client's: the server runs in its own process)."""
     task_list = f"{kind}-{uuid.uuid4().hex[:8]}"
     before = await conn.call(
         "CountClosedWorkflowExecutions", domain=domain, startTimeFilter={"oldestDate": 0}
@@ -321,11 +339,17 @@ async def batch(conn: aioswf.Connection, domain: str, kind: str, executions: int
     for actor in actors:
         await actor.start()
     try:
+        # Both sides warm up with one execution, run to its end before the clock starts.
         if kind == "flow":
-            await flow.execute(ThreeSteps, 1, domain=domain, task_list=task_list, connection=conn)  # warm up
-            before["count"] += 1
+            await flow.execute(ThreeSteps, 1, domain=domain, task_list=task_list, connection=conn)
+        else:
+            await workflow_type.start_execution(
+                task_list=task_list, input="[1]", execution_timeout=3600, decision_tasks_timeout=30
+            )
+            await wait_closed(conn, domain, before["count"] + 1, time.time())
+        before["count"] += 1
         since = time.time()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for _ in range(executions):
             if kind == "flow":
                 await flow.start(ThreeSteps, 5, domain=domain, task_list=task_list, connection=conn)
@@ -334,7 +358,7 @@ async def batch(conn: aioswf.Connection, domain: str, kind: str, executions: int
                     task_list=task_list, input="[5]", execution_timeout=3600, decision_tasks_timeout=30
                 )
         await wait_closed(conn, domain, before["count"] + executions, since)
-        return executions / (time.perf_counter() - start)
+        return executions / (time.perf_counter() - start), (time.process_time() - cpu) / executions
     finally:
         for actor in actors:
             await actor.stop(grace=1)
@@ -342,27 +366,38 @@ async def batch(conn: aioswf.Connection, domain: str, kind: str, executions: int
 
 async def part_two(quick: bool) -> None:
     executions = 20 if quick else 100
-    rounds = 1 if quick else 3
+    rounds = 1 if quick else 5
     with server_process() as endpoint:
         async with connection(endpoint) as conn:
             domain = f"bench-{uuid.uuid4().hex[:8]}"
             await conn.call("RegisterDomain", name=domain, workflowExecutionRetentionPeriodInDays="1")
             rates: dict[str, list[float]] = {"flow": [], "hand": []}
+            cpus: dict[str, list[float]] = {"flow": [], "hand": []}
             for _ in range(rounds):
                 for kind in ("flow", "hand"):
-                    rates[kind].append(await batch(conn, domain, kind, executions))
-    flow_rate, hand_rate = statistics.median(rates["flow"]), statistics.median(rates["hand"])
+                    rate, cpu = await batch(conn, domain, kind, executions)
+                    rates[kind].append(rate)
+                    cpus[kind].append(cpu)
     print(
         f"\nWorkflows per second, a 3-activity workflow, {executions} started at once, {rounds} alternating batches"
     )
-    print(f"{'decider':<40} {'wf/s (median)':>14} {'batches':>24}")
+    print(f"{'decider':<40} {'wf/s (median)':>14} {'client CPU/wf':>14} {'batches (wf/s)':>30}")
+    for kind, label in (("flow", "flow (sticky cache)"), ("hand", "hand-written Decider (full history)")):
+        batches = " ".join(f"{rate:.0f}" for rate in rates[kind])
+        print(
+            f"{label:<40} {statistics.median(rates[kind]):>14.1f} "
+            f"{statistics.median(cpus[kind]) * 1e3:>11.2f} ms {batches:>30}"
+        )
+    # Each flow batch against the hand-written batch next to it: a change of the machine's load between
+    # rounds then hits both sides of a ratio alike.
+    ratios = [
+        flow_rate / hand_rate for flow_rate, hand_rate in zip(rates["flow"], rates["hand"], strict=True)
+    ]
+    cpu_ratios = [flow_cpu / hand_cpu for flow_cpu, hand_cpu in zip(cpus["flow"], cpus["hand"], strict=True)]
     print(
-        f"{'flow (sticky cache)':<40} {flow_rate:>14.1f} {' '.join(f'{rate:.1f}' for rate in rates['flow']):>24}"
+        f"flow / hand-written: {statistics.median(ratios):.2f} in wf/s, "
+        f"{statistics.median(cpu_ratios):.2f} in client CPU per workflow (medians of the batch pairs)"
     )
-    print(
-        f"{'hand-written Decider (full history)':<40} {hand_rate:>14.1f} {' '.join(f'{rate:.1f}' for rate in rates['hand']):>24}"
-    )
-    print(f"flow / hand-written: {flow_rate / hand_rate:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:

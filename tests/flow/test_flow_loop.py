@@ -158,3 +158,31 @@ def test_threads_io_and_subprocesses_are_refused_with_a_clear_error(
     with pytest.raises(WorkflowRestrictionError, match=words) as caught:
         call(loop)
     assert "Do it in an activity" in str(caught.value)
+
+
+def test_the_loop_knows_whether_a_task_it_made_is_unfinished(loop: WorkflowLoop) -> None:
+    assert not loop.has_unfinished_tasks()
+    waiting = loop.create_future()
+
+    async def waits() -> None:
+        await waiting
+
+    task = loop.create_task(waits())
+    loop.run_until_quiescent()
+    assert loop.has_unfinished_tasks()
+    waiting.set_result(None)
+    loop.run_until_quiescent()
+    assert task.done()
+    assert not loop.has_unfinished_tasks()
+
+
+def test_tasks_of_a_task_factory_count_as_the_loops(loop: WorkflowLoop) -> None:
+    loop.set_task_factory(lambda loop, coro: asyncio.Task(coro, loop=loop))
+
+    async def waits() -> None:
+        await loop.create_future()
+
+    task = loop.create_task(waits())
+    loop.run_until_quiescent()
+    assert loop.has_unfinished_tasks()
+    task.get_coro().close()

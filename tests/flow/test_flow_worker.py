@@ -304,3 +304,61 @@ async def test_a_worker_killed_while_deciding_is_replaced_after_the_decision_tas
         assert await handle.result(timeout=60) == "resumed"
         names = [event.name for event in await handle.history()]
     assert "DecisionTaskTimedOut" in names
+
+
+left_behind_closed_in: list[str] = []
+left_behind_closed = threading.Event()
+
+
+@flow.workflow(name="leaves")
+class LeavesATask:
+    async def run(self) -> str:
+        async def forever() -> None:
+            try:
+                await asyncio.Event().wait()
+            finally:
+                left_behind_closed_in.append(threading.current_thread().name)
+                left_behind_closed.set()
+
+        self.task = asyncio.get_running_loop().create_task(forever())
+        await asyncio.sleep(0)
+        return "done"
+
+
+@flow.workflow(name="clean")
+class ReturnsCleanly:
+    async def run(self) -> str:
+        return "done"
+
+
+async def _decide_first_task(worker: flow.Worker, workflow_type: tuple[str, str]) -> list[str]:
+    builder = HistoryBuilder(workflow_type)
+    builder.add_decision_task(state="started")
+    result = await worker._decide(DecisionTask.from_poll("d", "decisions", builder.poll_response()))
+    return [decision.type for decision in result.decisions]
+
+
+async def test_a_finished_run_with_a_task_left_waiting_has_it_closed_in_a_step_thread() -> None:
+    left_behind_closed_in.clear()
+    left_behind_closed.clear()
+    worker = flow.Worker("d", "decisions", workflows=[LeavesATask], step_deadline=None)
+    worker._steps = StepRunner(threads=2, deadline=None)
+    try:
+        assert await _decide_first_task(worker, ("leaves", "1")) == ["CompleteWorkflowExecution"]
+        assert await asyncio.to_thread(left_behind_closed.wait, 30)
+    finally:
+        worker._steps.close()
+    assert left_behind_closed_in[0].startswith("aioswf-flow")
+
+
+async def test_a_finished_run_with_nothing_left_to_close_is_let_go_without_a_step_thread() -> None:
+    worker = flow.Worker("d", "decisions", workflows=[ReturnsCleanly], step_deadline=None)
+    worker._steps = runner = StepRunner(threads=2, deadline=None)
+    evictions: list[object] = []
+    runner.submit = evictions.append  # type: ignore[method-assign]
+    try:
+        assert await _decide_first_task(worker, ("clean", "1")) == ["CompleteWorkflowExecution"]
+    finally:
+        runner.close()
+    assert evictions == []
+    assert worker.cached_runs == 0

@@ -267,7 +267,7 @@ class ActivityDefinition:
     retry: RetryPolicy | None = None
     description: str | None = None
 
-    @property
+    @functools.cached_property
     def is_async(self) -> bool:
         """Whether the function is a coroutine function (else it runs in a worker thread)."""
         return self.function is not None and inspect.iscoroutinefunction(self.function)

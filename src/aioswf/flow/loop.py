@@ -27,6 +27,7 @@ import itertools
 import logging
 import math
 import sys
+import weakref
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any, NoReturn, Protocol, TypeVar
 
@@ -136,6 +137,9 @@ class WorkflowLoop(asyncio.AbstractEventLoop):
         self._exception_handler: Any = None
         self._task_factory: Any = None
         self._silenced = False
+        # The tasks create_task made (every asyncio helper's): whether any is left is asked once per closed
+        # run, and asyncio.all_tasks(loop) would scan every task of the process (the worker's loop's too).
+        self._tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     # Driving the loop ----------------------------------------------------------------------------------
 
@@ -296,11 +300,17 @@ class WorkflowLoop(asyncio.AbstractEventLoop):
             task: asyncio.Task[_T] = self._task_factory(self, coro)
             if name is not None:
                 task.set_name(name)
-            return task
-        options: dict[str, Any] = {"name": name}
-        if context is not None and sys.version_info >= (3, 11):
-            options["context"] = context
-        return _Task(coro, loop=self, **options)  # type: ignore[arg-type]
+        else:
+            options: dict[str, Any] = {"name": name}
+            if context is not None and sys.version_info >= (3, 11):
+                options["context"] = context
+            task = _Task(coro, loop=self, **options)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        return task
+
+    def has_unfinished_tasks(self) -> bool:
+        """Whether a task made by `create_task` (as every asyncio helper makes them) is not done yet."""
+        return any(not task.done() for task in self._tasks)
 
     def set_task_factory(self, factory: Any) -> None:
         """Sets a task factory (asyncio's protocol)."""

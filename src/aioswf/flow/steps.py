@@ -2,9 +2,12 @@
 
 A step of workflow code (one activation: a replay and the open round) runs in a thread of the worker's
 own pool, never on the worker's event loop: a workflow that computes for a second, or blocks on
-``time.sleep``, then delays no poll, heartbeat or other workflow. The hand-over costs tens of
-microseconds per decision (`benchmarks/flow_decide.py` measures it against running inline), small
-beside the ~1 ms of client CPU that one SWF call takes.
+``time.sleep``, then delays no poll, heartbeat or other workflow. The pool is a queue and a few threads
+written here rather than a `concurrent.futures.ThreadPoolExecutor` behind ``run_in_executor`` and
+``asyncio.wait``: those cost a concurrent future (with its condition and lock), a chained asyncio
+future, a semaphore per submit and a waiter future per wait, and `benchmarks/flow_decide.py` measures
+this hand-over against theirs (and against running inline). The deadline costs one timer on the worker's
+loop per step, re-armed only while the step runs.
 
 A round that runs longer than ``deadline`` seconds is reported with the stack of the workflow code where
 it is stuck, and the activation fails with `StepDeadlineError`. Python cannot stop a thread: the stuck
@@ -14,8 +17,8 @@ step keeps its thread until it returns, and its outcome is then ignored.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
+import queue
 import sys
 import threading
 import time
@@ -52,8 +55,25 @@ def stuck_at(thread_id: int) -> tuple[str | None, str]:
     return location, "".join(traceback.format_list(user or stack))
 
 
+class _Job:
+    """One function for a step thread, and how its outcome gets back to the worker's loop."""
+
+    __slots__ = ("error", "function", "future", "result", "thread_id", "timer")
+
+    def __init__(self, function: Callable[[], Any], future: asyncio.Future[Any] | None) -> None:
+        self.function = function
+        self.future = future
+        self.thread_id = 0
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.timer: asyncio.TimerHandle | None = None
+
+
 class StepRunner:
     """A pool of threads for workflow steps, with a deadline per round.
+
+    Its methods are called from the worker's event loop; its threads hand outcomes back to that loop
+    with ``call_soon_threadsafe``.
 
     Args:
         threads: How many steps may run at once.
@@ -62,9 +82,11 @@ class StepRunner:
 
     def __init__(self, *, threads: int, deadline: float | None) -> None:
         self.deadline = deadline
-        self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=threads, thread_name_prefix="aioswf-flow"
-        )
+        self._max_threads = threads
+        self._threads: list[threading.Thread] = []
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._busy = 0  # jobs handed over and not yet back on the loop (stuck ones included)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
 
     async def run(self, instance: WorkflowInstance, function: Callable[[], _T]) -> _T:
@@ -72,55 +94,109 @@ class StepRunner:
 
         Raises:
             StepDeadlineError: When a round of the step ran past the deadline (reported in the log).
+            RuntimeError: When the runner is closed.
             Exception: What the function raised.
         """
-        thread: dict[str, int] = {}
-
-        def call() -> _T:
-            thread["id"] = threading.get_ident()
-            return function()
-
-        future = asyncio.get_running_loop().run_in_executor(self._pool, call)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[_T] = loop.create_future()
+        job = _Job(function, future)
+        self._hand_over(job, loop)
         if self.deadline is None:
             return await future
         check = min(max(self.deadline / 4, 0.01), 0.5)
-        while True:
-            done, _ = await asyncio.wait({future}, timeout=check)
-            if done:
-                return future.result()
-            started = instance.round_started
-            if started is None or time.monotonic() - started <= self.deadline:
-                continue
-            location, stack = stuck_at(thread.get("id", 0))
-            future.add_done_callback(_ignore)
-            logger.error(
-                "%s: a step of workflow code has run for more than %g s without giving back control "
-                "(blocking calls, or a loop without await?); it is stuck at %s:\n%s",
-                instance.describe(),
-                self.deadline,
-                location or "(unknown)",
-                stack,
-            )
-            raise StepDeadlineError(
-                f"a step of workflow code ran for more than {self.deadline:g} s; stuck at {location or '(unknown)'}",
-                location=location,
-            )
+        job.timer = loop.call_later(check, self._check, job, instance, check)
+        try:
+            return await future
+        finally:
+            job.timer.cancel()  # the last one armed: _check re-arms it while the step runs
 
     def submit(self, function: Callable[[], object]) -> None:
         """Runs ``function()`` in the pool, without waiting (eviction of cached runs)."""
         if self._closed:
             return
-        try:
-            self._pool.submit(function).add_done_callback(_ignore)
-        except RuntimeError:  # the pool shut down meanwhile
-            pass
+        self._hand_over(_Job(function, None), asyncio.get_running_loop())
 
     def close(self) -> None:
         """Lets the pool go; steps still running finish in their threads, queued ones are dropped."""
+        if self._closed:
+            return
         self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        while True:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None and job.future is not None:
+                job.future.cancel()
+        for _ in self._threads:
+            self._queue.put(None)
 
+    def _hand_over(self, job: _Job, loop: asyncio.AbstractEventLoop) -> None:
+        if self._closed:
+            raise RuntimeError("the worker's step runner is closed")
+        self._loop = loop
+        self._busy += 1
+        if self._busy > len(self._threads) and len(self._threads) < self._max_threads:
+            # A daemon thread: a step stuck for good must not keep the process from exiting.
+            thread = threading.Thread(
+                target=self._work, name=f"aioswf-flow_{len(self._threads)}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+        self._queue.put(job)
 
-def _ignore(future: concurrent.futures.Future[Any] | asyncio.Future[Any]) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        logger.debug("an abandoned workflow step ended with %r", future.exception())
+    def _work(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            job.thread_id = threading.get_ident()
+            try:
+                job.result = job.function()
+            except BaseException as error:  # raised where the step is awaited, as run_in_executor does
+                job.error = error
+            loop = self._loop
+            if loop is None:  # pragma: no cover - set before any job is queued
+                continue
+            try:
+                loop.call_soon_threadsafe(self._finished, job)
+            except RuntimeError:  # the worker's loop closed meanwhile: nobody waits for the outcome
+                pass
+
+    def _finished(self, job: _Job) -> None:
+        self._busy -= 1
+        future = job.future
+        if future is None or future.done():  # an eviction, or a step abandoned past its deadline
+            if job.error is not None:
+                logger.debug("an abandoned workflow step ended with %r", job.error)
+            return
+        if isinstance(job.error, StopIteration):  # a future cannot hold one
+            future.set_exception(RuntimeError(f"a workflow step raised {job.error!r}"))
+        elif job.error is not None:
+            future.set_exception(job.error)
+        else:
+            future.set_result(job.result)
+
+    def _check(self, job: _Job, instance: WorkflowInstance, check: float) -> None:
+        future = job.future
+        if future is None or future.done() or self.deadline is None:
+            return
+        started = instance.round_started
+        if started is None or time.monotonic() - started <= self.deadline:
+            job.timer = future.get_loop().call_later(check, self._check, job, instance, check)
+            return
+        location, stack = stuck_at(job.thread_id)
+        logger.error(
+            "%s: a step of workflow code has run for more than %g s without giving back control "
+            "(blocking calls, or a loop without await?); it is stuck at %s:\n%s",
+            instance.describe(),
+            self.deadline,
+            location or "(unknown)",
+            stack,
+        )
+        future.set_exception(
+            StepDeadlineError(
+                f"a step of workflow code ran for more than {self.deadline:g} s; stuck at {location or '(unknown)'}",
+                location=location,
+            )
+        )

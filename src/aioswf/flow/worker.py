@@ -432,7 +432,11 @@ class Worker:
 
     def _discard(self, instance: WorkflowInstance) -> None:
         instance.loop.silence()
-        if self._steps is not None:
+        if not instance.loop.has_unfinished_tasks():
+            # No coroutine of the run is left to close (a run that returned): closing its loop is all
+            # eviction does then, and it runs no workflow code, so it needs no step thread.
+            instance.loop.close()
+        elif self._steps is not None:
             self._steps.submit(instance.evict)
 
     def _cache_put(self, run_id: str, instance: WorkflowInstance) -> None:
