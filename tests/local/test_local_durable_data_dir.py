@@ -185,7 +185,7 @@ async def test_aioswf_local_keeps_its_state_in_a_data_directory(tmp_path: Path) 
         assert server.process is not None
         assert server.process.stdout is not None
         printed = [(await asyncio.wait_for(server.process.stdout.readline(), 30)).decode() for _ in range(2)]
-        assert f"Its state is kept in {tmp_path / 'state'}.\n" in printed
+        assert f"data directory: {tmp_path / 'state'}\n" in printed
         second = ServerProcess(tmp_path / "state", command=command)
         await second.launch()
         refusal = await second.errors()

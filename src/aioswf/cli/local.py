@@ -84,7 +84,7 @@ async def _serve(
         click.echo(f"aioswf local SWF server listening on {url} (Ctrl-C to stop)")
         click.echo(f"web console: {server.console_url}")
         if data_dir is not None:
-            click.echo(f"Its state is kept in {data_dir}.")
+            click.echo(f"data directory: {data_dir}")
         warning = exposure_warning(host)
         if warning is not None:
             click.echo(warning)

@@ -76,7 +76,7 @@ async def _serve(args: argparse.Namespace) -> None:
         print(f"aioswf local SWF server listening on {local.endpoint_url} (Ctrl-C to stop)", flush=True)
         print(f"web console: {local.console_url}", flush=True)
         if args.data_dir:
-            print(f"its state is kept in {args.data_dir}", flush=True)
+            print(f"data directory: {args.data_dir}", flush=True)
         warning = exposure_warning(args.host)
         if warning is not None:
             print(warning, flush=True)
