@@ -132,7 +132,7 @@ def _check_answer(response_dict: Mapping[str, Any], operation_model: Any, **_: A
 
 
 class ConnectionState(enum.Enum):
-    """Where a `Connection` is in its life: it opens once and closes once."""
+    """Where a `Connection` (or an `S3PayloadStore`) is in its life: it opens once and closes once."""
 
     UNOPENED = "unopened"
     OPEN = "open"

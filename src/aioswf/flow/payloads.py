@@ -14,7 +14,6 @@ error message.
 from __future__ import annotations
 
 import contextlib
-import enum
 import hashlib
 import logging
 from types import TracebackType
@@ -25,6 +24,7 @@ import botocore.exceptions
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
+from aioswf.connection import ConnectionState
 from aioswf.credentials import resolve_credentials
 from aioswf.exceptions import (
     ConnectionStateError,
@@ -147,12 +147,8 @@ class PayloadOffloader:
         return await self.store.get(text[len(REFERENCE_PREFIX) :])
 
 
-class StoreState(enum.Enum):
-    """Where an `S3PayloadStore` is in its life: it opens once and closes once."""
-
-    UNOPENED = "unopened"
-    OPEN = "open"
-    CLOSED = "closed"
+#: Where an `S3PayloadStore` is in its life: it opens once and closes once, as a `Connection` does.
+StoreState = ConnectionState
 
 
 class S3PayloadStore:
