@@ -24,15 +24,13 @@ import asyncio
 import cProfile
 import io
 import json
-import os
 import pstats
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from harness import report, source_at, spread, table
+from harness import report, run_client, source_at, spread, table
 
 import aioswf
 from aioswf.actors import ActivityWorker, Decider
@@ -238,19 +236,12 @@ Found = dict[str, dict[str, list[float]]]
 
 def measure_in_process(count: int, rounds: int, source: Path | None) -> Found:
     """`measure` in a fresh process, on the working tree's aioswf or on the one in ``source``."""
-    env = dict(os.environ)
-    if source is not None:
-        env["PYTHONPATH"] = str(source)
-    else:
-        env.pop("PYTHONPATH", None)
-    done = subprocess.run(
-        [sys.executable, __file__, "--json", "--count", str(count), "--rounds", str(rounds)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    # An empty PYTHONPATH is ignored: the working tree's aioswf, whatever the caller's environment holds.
+    found: Found = run_client(
+        Path(__file__),
+        ["--json", "--count", str(count), "--rounds", str(rounds)],
+        env={"PYTHONPATH": "" if source is None else str(source)},
     )
-    found: Found = json.loads(done.stdout)
     return found
 
 
@@ -271,6 +262,18 @@ def compare(count: int, rounds: int, ref: str) -> tuple[Found, Found]:
 def own_work(sides: dict[str, list[float]]) -> list[float]:
     """The actor loop's own work per round: the actor's CPU per task less the bare loop's."""
     return [a - b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
+
+
+def row(label: str, sides: dict[str, list[float]]) -> list[str]:
+    """A table row: the bare loop's and the actor's CPU per task, the actor loop's own work, their ratio."""
+    ratio = [a / b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
+    return [
+        label,
+        spread(sides["bare"], 1),
+        spread(sides["actor"], 1),
+        spread(own_work(sides), 1),
+        spread(ratio),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,26 +303,13 @@ def main(argv: list[str] | None = None) -> int:
         found = asyncio.run(measure(count, rounds))
     rows = []
     for kind, sides in found.items():
-        own = own_work(sides)
-        ratio = [a / b for a, b in zip(sides["actor"], sides["bare"], strict=True)]
-        row = [kind, spread(sides["bare"], 1), spread(sides["actor"], 1), spread(own, 1), spread(ratio)]
-        if before:
-            row.append("1.00")
-        rows.append(row)
-        if before:
-            old = before[kind]
-            old_own = own_work(old)
-            old_ratio = [a / b for a, b in zip(old["actor"], old["bare"], strict=True)]
-            rows.append(
-                [
-                    f"{kind}, at {args.baseline}",
-                    spread(old["bare"], 1),
-                    spread(old["actor"], 1),
-                    spread(old_own, 1),
-                    spread(old_ratio),
-                    spread([o / n for n, o in zip(own, old_own, strict=True)]),
-                ]
-            )
+        if not before:
+            rows.append(row(kind, sides))
+            continue
+        old = before[kind]
+        shrunk = [o / n for n, o in zip(own_work(sides), own_work(old), strict=True)]
+        rows.append([*row(kind, sides), "1.00"])
+        rows.append([*row(f"{kind}, at {args.baseline}", old), spread(shrunk)])
     header = [
         "task",
         "bare loop: CPU per task (us)",
