@@ -10,7 +10,6 @@ a result over SWF's limit in the store. An exception fails the task with its typ
 from __future__ import annotations
 
 import contextvars
-import functools
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -18,7 +17,8 @@ from typing import Any, Protocol
 import anyio
 import attrs
 
-from aioswf import constants
+from aioswf import constants, validation
+from aioswf.actors.handlers import call_handler
 from aioswf.actors.worker import ActivityError as TaskFailure
 from aioswf.actors.worker import current_activity
 from aioswf.flow.converter import DataConverter
@@ -98,12 +98,7 @@ class ActivityInfo:
     def heartbeat(self, *details: Any) -> None:
         """Records progress; see `flow.heartbeat`."""
         text = self.converter.encode_args(details) if details else None
-        if text is not None and len(text) > constants.MAX_DATA_LENGTH:
-            raise ValueError(
-                f"heartbeat details are {len(text):,} characters long; SWF accepts at most "
-                f"{constants.MAX_DATA_LENGTH:,}"
-            )
-        self.control.record_heartbeat(text)
+        self.control.record_heartbeat(validation.check_heartbeat_details(text, "details"))
 
 
 _current: contextvars.ContextVar[ActivityInfo] = contextvars.ContextVar("aioswf_flow_activity")
@@ -134,7 +129,8 @@ def heartbeat(*details: Any) -> None:
 
     Raises:
         RuntimeError: When called outside activity code.
-        ValueError: When the details are over SWF's 32,768 characters.
+        ValidationError: When the details are over SWF's 2,048 characters (heartbeat details are
+            SWF's ``LimitedData``).
     """
     activity_info().heartbeat(*details)
 
@@ -180,10 +176,9 @@ async def run_activity(definition: ActivityDefinition, info: ActivityInfo, args:
         raise TypeError(f"activity {definition.name} has no function to run")
     reset = _current.set(info)
     try:
-        if definition.is_async:
-            return await function(*args)
-        # The thread takes this context (anyio copies it), so activity_info() works there too.
-        return await anyio.to_thread.run_sync(functools.partial(function, *args), abandon_on_cancel=True)
+        # As the actors call their handlers: a plain function in a daemon thread, which takes this context
+        # (so activity_info() works there too) and does not keep the process alive past a stop's grace.
+        return await call_handler(function, *args)
     finally:
         _current.reset(reset)
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, overload
 import attrs
 
 from aioswf import constants, validation
+from aioswf.actors.handlers import is_async_callable
 from aioswf.exceptions import ValidationError
 
 __all__ = [
@@ -269,8 +270,8 @@ class ActivityDefinition:
 
     @functools.cached_property
     def is_async(self) -> bool:
-        """Whether the function is a coroutine function (else it runs in a worker thread)."""
-        return self.function is not None and inspect.iscoroutinefunction(self.function)
+        """Whether the function is async (else it runs in a worker thread), as the actors judge handlers."""
+        return self.function is not None and is_async_callable(self.function)
 
     @functools.cached_property
     def hints(self) -> tuple[tuple[Any, ...], Any]:
