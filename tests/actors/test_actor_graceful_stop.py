@@ -179,6 +179,30 @@ async def test_a_worker_cancelled_from_outside_still_reports_its_tasks(flow: Flo
     assert outcome.reason == "aioswf: the activity worker was cancelled"
 
 
+async def test_a_worker_in_a_cancelled_anyio_scope_still_reports_its_tasks(flow: Flow) -> None:
+    # Cancelled by an anyio scope rather than Task.cancel(): anyio may cancel the actor again while it
+    # waits for its handlers, and a handler must still get its shielded report out.
+    running = anyio.Event()
+
+    async def work(task: ActivityTask) -> str:
+        running.set()
+        await anyio.sleep(60)
+        return "never"
+
+    worker = ActivityWorker(flow.domain, flow.activities, {"work": work}, connection=flow.conn)
+    async with Decider(flow.domain, flow.decisions, lambda t: one_activity(flow, t), connection=flow.conn):
+        async with anyio.create_task_group() as group:
+            group.start_soon(worker.run)
+            (execution,) = await flow.start(1)
+            await running.wait()
+            group.cancel_scope.cancel()
+        (outcome,) = await flow.outcomes([execution])
+
+    assert worker.state is ActorState.STOPPED
+    assert worker.in_flight == 0
+    assert outcome.reason == "aioswf: the activity worker was cancelled"
+
+
 async def test_finish_polls_handles_the_task_of_the_poll_in_flight() -> None:
     # Long polls of 5 s, so that the worker's poll is surely in flight when it is told to stop.
     async with LocalSWF(poll_wait=5) as server, server.connection() as conn:

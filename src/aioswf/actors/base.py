@@ -1,7 +1,7 @@
 """`Actor`: the lifecycle every decider and activity worker shares.
 
-An actor long-polls one task list and hands each task it gets to a handler, as tasks of one anyio task
-group, so many actors share one event loop. Its life::
+An actor long-polls one task list and hands each task it gets to a handler, each in an asyncio task the
+actor joins before it stops, so many actors share one event loop. Its life::
 
     IDLE --start()/run()--> RUNNING --stop()--> STOPPING --> STOPPED
 
@@ -287,6 +287,7 @@ class Actor(Generic[_T]):
         self._in_flight: dict[int, InFlight] = {}
         # The tasks that handle polled tasks, until each is done (see _poll_loop).
         self._handlers: set[asyncio.Task[None]] = set()
+        self._handlers_cancelled = False
         self._free_slots = max_concurrent
         self._deadline = math.inf
         self._expired = False
@@ -445,18 +446,21 @@ class Actor(Generic[_T]):
         self._count_poller(+1)
         self._poll_scope = anyio.CancelScope()
         try:
-            async with anyio.create_task_group() as group:
-                self._opening(group)
-                group.start_soon(self._poll_loop)
-                try:
-                    await self._supervise()
-                except BaseException:
-                    # Cancelled from outside, or failing: what the task group would do to its tasks.
-                    self._cancel_handlers()
-                    raise
-                finally:
-                    self._closing()
-                    await self._join_handlers()
+            try:
+                async with anyio.create_task_group() as group:
+                    self._opening(group)
+                    group.start_soon(self._poll_loop)
+                    try:
+                        await self._supervise()
+                    except BaseException:
+                        # Cancelled from outside, or failing: what a task group does to its tasks.
+                        self._cancel_handlers()
+                        raise
+                    finally:
+                        self._closing()
+            finally:
+                # After the task group, so the poll loop is done: no handler can start once this returns.
+                await self._join_handlers()
         except Exception as error:
             if self._error is None:
                 self._error = error
@@ -629,21 +633,27 @@ class Actor(Generic[_T]):
         """Waits for the tasks handling polled tasks, as a task group waits for its tasks.
 
         Normally they are done, or reporting within their report deadline, when the supervisor returns.
-        When the actor itself is cancelled, they are cancelled too (a handler cancelled so is left to its
-        SWF timeout, as before), and waited for with the cancellation held off, then it goes on.
+        When the actor itself is cancelled, they are cancelled too (once), waited for with the cancellation
+        held off, and then the cancellation goes on.
         """
-        if not self._handlers:
-            return
-        try:
-            await asyncio.wait(set(self._handlers))
-        except anyio.get_cancelled_exc_class():
-            self._cancel_handlers()
-            with anyio.CancelScope(shield=True):
-                while self._handlers:
+        cancelled: BaseException | None = None
+        while self._handlers:
+            try:
+                with anyio.CancelScope(shield=self._handlers_cancelled):
                     await asyncio.wait(set(self._handlers))
-            raise
+            except anyio.get_cancelled_exc_class() as error:
+                cancelled = error
+                self._cancel_handlers()
+        # A handler cancelled before its first step never ran its own clean-up.
+        self._in_flight.clear()
+        if cancelled is not None:
+            raise cancelled
 
     def _cancel_handlers(self) -> None:
+        """Cancels the handlers once: a second cancel would break into a report they make shielded."""
+        if self._handlers_cancelled:
+            return
+        self._handlers_cancelled = True
         for handler in self._handlers:
             handler.cancel()
 
