@@ -524,10 +524,14 @@ class ActivityWorker(Actor[ActivityTask]):
         except PollTimeout:
             return None
 
-    async def _call_handle(self, task: ActivityTask) -> Any:
+    def _handle_async(self) -> bool:
+        """Whether ``handle`` (the worker's own, or a subclass's override) is async; found once."""
         if self._handle_is_async is None:
             self._handle_is_async = is_async_callable(self.handle)
-        if self._handle_is_async:
+        return self._handle_is_async
+
+    async def _call_handle(self, task: ActivityTask) -> Any:
+        if self._handle_async():
             return await self.handle(task)
         # A subclass may override handle() with plain code: keep it off the event loop.
         if self._threads is None:
@@ -536,7 +540,7 @@ class ActivityWorker(Actor[ActivityTask]):
 
     def _runs_in_thread(self, task: ActivityTask) -> bool:
         if type(self).handle is not ActivityWorker.handle:
-            return not is_async_callable(self.handle)
+            return not self._handle_async()
         registration = self._registration(task.activity_type)
         return registration is not None and not registration.is_async
 
@@ -554,12 +558,6 @@ class ActivityWorker(Actor[ActivityTask]):
         if key in self._heartbeat_timeouts:
             return heartbeat_interval_for(self._heartbeat_timeouts[key])
         return None
-
-    async def _interval(self, task: ActivityTask) -> float:
-        known = self._known_interval(task)
-        if known is not None:
-            return known
-        return heartbeat_interval_for(await self._registered_heartbeat_timeout(task.activity_type))
 
     async def _registered_heartbeat_timeout(self, activity_type: ActivityType) -> str | None:
         key = (activity_type.name, activity_type.version)
@@ -617,7 +615,9 @@ class ActivityWorker(Actor[ActivityTask]):
             # Only the first task of a type the worker knows nothing about asks SWF (then it is cached).
             interval = DEFAULT_HEARTBEAT_INTERVAL
             with anyio.move_on_after(DESCRIBE_TIMEOUT):
-                interval = await self._interval(task)
+                interval = heartbeat_interval_for(
+                    await self._registered_heartbeat_timeout(task.activity_type)
+                )
         beat = self._heartbeats.add(_Beating(record, context, interval, threaded), interval)
         outcome: _Outcome | None = None
         reset = _current.set(context)

@@ -141,7 +141,8 @@ class History(Sequence[Event]):
         events = self._events
         if events is None:
             assert self._raw is not None
-            events = tuple(EventFactory(raw) for raw in self._raw)
+            # `from_raw` checked every raw event already.
+            events = tuple(event_from_checked(raw, _raw_id(raw)) for raw in self._raw)
             object.__setattr__(self, "_events", events)
         return events
 
