@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import signal
 import sys
@@ -19,22 +18,10 @@ import click
 from aioswf.cli.errors import CommandError
 from aioswf.cli.invocation import as_duration, run_async
 from aioswf.local import LocalSWF
-from aioswf.local.console import exposure_warning
+from aioswf.local.console.serving import exposure_warning, reachable_url
 from aioswf.local.store import SYNCHRONOUS, DataDirError, Synchronous
 
 __all__ = ["local", "reachable_url"]
-
-
-def reachable_url(host: str, port: int) -> str:
-    """The URL clients on this machine use: a wildcard address is reached at its loopback one."""
-    if host in ("", "0.0.0.0"):
-        host = "127.0.0.1"
-    elif host == "::":
-        host = "::1"
-    with contextlib.suppress(ValueError):
-        if ipaddress.ip_address(host).version == 6:
-            host = f"[{host}]"
-    return f"http://{host}:{port}"
 
 
 async def _serve(

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from aioswf.local import activities, decisions, lambdas, lifecycle, listing, registry, task_ops, workflow_ops
-from aioswf.local.faults import SWFFault, UnknownOperationException, UnknownResourceFault
+from aioswf.local.faults import SWFFault, UnknownOperationException
 from aioswf.local.shapes import service_model, validate_input
 from aioswf.local.state import LambdaFunction, State
 
@@ -149,11 +149,9 @@ class Engine(State):
         Raises:
             UnknownResourceFault: If the domain holds no such run.
         """
-        execution = self.domain(domain).runs.get((workflow_id, run_id))
-        if execution is None:
-            raise UnknownResourceFault(
-                f"Unknown execution: WorkflowExecution=[workflowId={workflow_id}, runId={run_id}]"
-            )
+        execution = workflow_ops.find_execution(
+            self.domain(domain), {"workflowId": workflow_id, "runId": run_id}
+        )
         if after >= len(execution.events):
             return []
         return list(execution.events[max(after, 0) :])

@@ -116,8 +116,9 @@ class State:
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
         if self.store is not None:
-            self._adopt(await asyncio.to_thread(self.store.open))
+            restored = await asyncio.to_thread(self.store.open)
             try:
+                self._adopt(restored)
                 self.store.start(self._loop)
                 self._rearm()
                 # What fell due while the server was down fires now, before any request sees the state.

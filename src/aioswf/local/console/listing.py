@@ -21,13 +21,13 @@ from typing import Any
 
 import attrs
 
+from aioswf.constants import CLOSE_STATUSES
 from aioswf.local.console.guard import BadInput
 from aioswf.local.console.histories import Call
 
 __all__ = ["CLOSE_STATUSES", "ExecutionQuery", "QueryError", "list_executions"]
 
 Json = dict[str, Any]
-CLOSE_STATUSES = ("COMPLETED", "FAILED", "CANCELED", "TERMINATED", "CONTINUED_AS_NEW", "TIMED_OUT")
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 50
 _MAX_PAGES_PER_WINDOW = 20

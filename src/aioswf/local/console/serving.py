@@ -7,6 +7,7 @@ host and port (``GET /`` and ``/console/...``; SWF's protocol stays on ``POST /`
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,14 @@ from aioswf.local.console.histories import engine_events
 if TYPE_CHECKING:
     from aioswf.local.engine import Engine
 
-__all__ = ["allowed_hosts_for", "console_url", "exposure_warning", "is_loopback", "mount_console"]
+__all__ = [
+    "allowed_hosts_for",
+    "console_url",
+    "exposure_warning",
+    "is_loopback",
+    "mount_console",
+    "reachable_url",
+]
 
 
 def is_loopback(host: str) -> bool:
@@ -62,17 +70,22 @@ def mount_console(
     )
 
 
-def console_url(host: str, port: int) -> str:
-    """Return the console's URL for a server listening on ``host:port`` (a wildcard address is reached at
-    its loopback one, as the ``aioswf local`` command prints the SWF endpoint).
-    """
+def reachable_url(host: str, port: int) -> str:
+    """The URL clients on this machine use for a server on ``host:port``: a wildcard address is reached at
+    its loopback one, an IPv6 address goes in brackets."""
     if host in ("", "0.0.0.0"):
         host = "127.0.0.1"
     elif host == "::":
         host = "::1"
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{port}/"
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def console_url(host: str, port: int) -> str:
+    """Return the console's URL for a server listening on ``host:port`` (see `reachable_url`)."""
+    return reachable_url(host, port) + "/"
 
 
 def exposure_warning(host: str) -> str | None:
