@@ -7,19 +7,16 @@ aioswf needs no region and no keys (see `aioswf.credentials`).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
 import sys
 
 import click
 
 from aioswf.cli.errors import CommandError
 from aioswf.cli.invocation import as_duration, run_async
-from aioswf.local import LocalSWF
 from aioswf.local.console.serving import exposure_warning, reachable_url
-from aioswf.local.store import SYNCHRONOUS, DataDirError, Synchronous
+from aioswf.local.runner import LocalSWF, serve_until_stopped
+from aioswf.local.store import SYNCHRONOUS, DataDirError, StoreWriteError, Synchronous
 
 __all__ = ["local", "reachable_url"]
 
@@ -33,11 +30,6 @@ async def _serve(
     data_dir: str | None = None,
     synchronous: Synchronous = "normal",
 ) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
     server = LocalSWF(
         host=host,
         port=port,
@@ -47,26 +39,8 @@ async def _serve(
         data_dir=data_dir,
         synchronous=synchronous,
     )
-    failures: list[DataDirError] = []
-    if server.engine.store is not None:
 
-        def failed(error: DataDirError) -> None:
-            failures.append(error)
-            stop.set()
-
-        server.engine.store.add_failure_callback(failed)
-    try:
-        await server.start()
-    except DataDirError as error:
-        raise CommandError(
-            str(error), "see 'State that survives a restart' in docs/local-server.md"
-        ) from error
-    except OSError as error:
-        raise CommandError(
-            f"cannot listen on {host}:{port}: {error.strerror or error}",
-            "is another server on that port? choose another with --port (0 picks a free one)",
-        ) from error
-    try:
+    def announce(server: LocalSWF) -> None:
         url = reachable_url(host, server.port)
         click.echo(f"aioswf local SWF server listening on {url} (Ctrl-C to stop)")
         click.echo(f"web console: {server.console_url}")
@@ -78,13 +52,20 @@ async def _serve(
         click.echo("In another shell, point aioswf (and boto3, the AWS CLI) at it:")
         click.echo(f"export AWS_ENDPOINT_URL_SWF={url}")
         sys.stdout.flush()
-        await stop.wait()
-    finally:
-        await server.stop()
-    if failures:
+
+    try:
+        await serve_until_stopped(server, announce)
+    except StoreWriteError as error:
+        raise CommandError(str(error), "the state up to the failure is kept; restart the server") from error
+    except DataDirError as error:
         raise CommandError(
-            str(failures[0]), "the state up to the failure is kept; restart the server"
-        ) from failures[0]
+            str(error), "see 'State that survives a restart' in docs/local-server.md"
+        ) from error
+    except OSError as error:
+        raise CommandError(
+            f"cannot listen on {host}:{port}: {error.strerror or error}",
+            "is another server on that port? choose another with --port (0 picks a free one)",
+        ) from error
     click.echo("aioswf local SWF server stopped")
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import signal
 import sys
 
 from aioswf.local.console import exposure_warning
-from aioswf.local.runner import LocalSWF
+from aioswf.local.runner import LocalSWF, serve_until_stopped
 from aioswf.local.store import SYNCHRONOUS, DataDirError
 
 __all__ = ["main"]
@@ -49,11 +47,6 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
     local = LocalSWF(
         host=args.host,
         port=args.port,
@@ -63,16 +56,8 @@ async def _serve(args: argparse.Namespace) -> None:
         data_dir=args.data_dir,
         synchronous=args.synchronous,
     )
-    failures: list[DataDirError] = []
-    store = local.engine.store
-    if store is not None:
 
-        def failed(error: DataDirError) -> None:
-            failures.append(error)
-            stop.set()
-
-        store.add_failure_callback(failed)
-    async with local:
+    def announce(local: LocalSWF) -> None:
         print(f"aioswf local SWF server listening on {local.endpoint_url} (Ctrl-C to stop)", flush=True)
         print(f"web console: {local.console_url}", flush=True)
         if args.data_dir:
@@ -80,9 +65,8 @@ async def _serve(args: argparse.Namespace) -> None:
         warning = exposure_warning(args.host)
         if warning is not None:
             print(warning, flush=True)
-        await stop.wait()
-    if failures:
-        raise failures[0]
+
+    await serve_until_stopped(local, announce)
     print("aioswf local SWF server stopped", flush=True)
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +31,7 @@ from aioswf.local.store import Store, Synchronous
 if TYPE_CHECKING:
     from aioswf.connection import Connection
 
-__all__ = ["LocalSWF", "LocalSWFThread"]
+__all__ = ["LocalSWF", "LocalSWFThread", "serve_until_stopped"]
 
 CHECK_ENV = "AIOSWF_LOCAL_CHECK_RESPONSES"
 _STOP_GRACE = 1.0
@@ -224,6 +227,34 @@ class LocalSWF:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
+
+
+async def serve_until_stopped(local: LocalSWF, announce: Callable[[LocalSWF], None]) -> None:
+    """Starts ``local``, calls ``announce`` once it listens, and serves until SIGINT or SIGTERM, or until a
+    write to its data directory fails; then stops it. What ``python -m aioswf.local`` and ``aioswf local``
+    run.
+
+    Raises:
+        DataDirError: When the data directory cannot be used at the start, or (`StoreWriteError`) when a
+            write to it failed while serving (the state committed before the failure is kept).
+        OSError: When the server cannot listen.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    store = local.engine.store
+    if store is not None:
+        store.add_failure_callback(lambda _error: stop.set())
+    await local.start()
+    try:
+        announce(local)
+        await stop.wait()
+    finally:
+        await local.stop()
+    if store is not None and store.error is not None:
+        raise store.error
 
 
 class LocalSWFThread:
