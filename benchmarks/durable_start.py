@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from local_vs_moto import machine, table
+from harness import machine
+from local_vs_moto import table
 
 from aioswf.local import Engine, LocalSWF
 from aioswf.local.store import Store

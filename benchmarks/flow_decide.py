@@ -23,15 +23,14 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextlib
-import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
+
+from harness import local_server, machine
 
 import aioswf
 from aioswf import flow
@@ -248,24 +247,6 @@ def hand_activity(step_name: str) -> Any:
     return handle
 
 
-@contextlib.contextmanager
-def server_process() -> Iterator[str]:
-    """The local SWF server in its own process; yields its endpoint."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aioswf.local", "--port", "0", "--poll-wait", "5"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        yield line.split("listening on ", 1)[1].split()[0]
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 @contextlib.asynccontextmanager
 async def connection(endpoint: str) -> AsyncIterator[aioswf.Connection]:
     async with aioswf.Connection(
@@ -367,7 +348,7 @@ async def batch(conn: aioswf.Connection, domain: str, kind: str, executions: int
 async def part_two(quick: bool) -> None:
     executions = 20 if quick else 100
     rounds = 1 if quick else 5
-    with server_process() as endpoint:
+    with local_server(poll_wait=5) as endpoint:
         async with connection(endpoint) as conn:
             domain = f"bench-{uuid.uuid4().hex[:8]}"
             await conn.call("RegisterDomain", name=domain, workflowExecutionRetentionPeriodInDays="1")
@@ -404,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run")
     args = parser.parse_args(argv)
-    print(f"machine: {platform.platform()} | {os.cpu_count()} CPUs | Python {platform.python_version()}")
+    print(f"machine: {machine()}")
     part_one(args.quick)
     asyncio.run(part_two(args.quick))
     return 0
