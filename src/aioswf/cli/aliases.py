@@ -80,15 +80,11 @@ async def executions(inv: Invocation, domain: str, closed: bool, days: float, **
     filters: dict[str, Any] = {
         "status": constants.CLOSED if closed else constants.OPEN,
         "start_oldest_date": days,
+        "tag": given["tag"],
+        "workflow_id": given["workflow_id"],
+        "workflow_type_name": given["type_name"],
+        "close_status": given["close_status"],
     }
-    for key, value in (
-        ("tag", given["tag"]),
-        ("workflow_id", given["workflow_id"]),
-        ("workflow_type_name", given["type_name"]),
-        ("close_status", given["close_status"]),
-    ):
-        if value is not None:
-            filters[key] = value
     await execution_commands.list_executions(
         inv, domain, filters=filters, limit=given["limit"], page_size=None, reverse=False
     )

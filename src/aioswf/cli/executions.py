@@ -290,20 +290,19 @@ async def list_(
       aioswf -d crawl execution list --type crawl -o json | jq -r .run_id
     """
     closed = closed or close_status is not None or closed_after is not None or closed_before is not None
-    filters: dict[str, Any] = {"status": constants.CLOSED if closed else constants.OPEN}
-    for key, value in (
-        ("workflow_id", workflow_id),
-        ("workflow_type_name", type_name),
-        ("workflow_type_version", type_version),
-        ("tag", tag),
-        ("close_status", close_status),
-        ("start_oldest_date", started_after),
-        ("start_latest_date", started_before),
-        ("close_oldest_date", closed_after),
-        ("close_latest_date", closed_before),
-    ):
-        if value is not None:
-            filters[key] = value
+    # The queryset takes None as "not given" (start_oldest_date=None: the last 30 days).
+    filters: dict[str, Any] = {
+        "status": constants.CLOSED if closed else constants.OPEN,
+        "workflow_id": workflow_id,
+        "workflow_type_name": type_name,
+        "workflow_type_version": type_version,
+        "tag": tag,
+        "close_status": close_status,
+        "start_oldest_date": started_after,
+        "start_latest_date": started_before,
+        "close_oldest_date": closed_after,
+        "close_latest_date": closed_before,
+    }
     await list_executions(inv, inv.domain, filters=filters, limit=limit, page_size=page_size, reverse=reverse)
 
 
