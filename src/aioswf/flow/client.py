@@ -39,7 +39,7 @@ from aioswf.flow.failures import decode_failure
 from aioswf.flow.payloads import PayloadOffloader
 from aioswf.models.domain import Domain
 from aioswf.models.history import History
-from aioswf.models.workflow import WorkflowExecution, WorkflowType
+from aioswf.models.workflow import WorkflowExecution
 from aioswf.querysets.workflow import WorkflowExecutionQuerySet
 
 __all__ = ["WorkflowHandle", "execute", "get_handle", "start"]
@@ -305,17 +305,7 @@ async def start(
     )
     text = await _fit(converter.encode_args(args), "input", offloader)
     task_list = task_list or definition.task_list
-    workflow_type = WorkflowType(
-        domain_name,
-        definition.name,
-        definition.version,
-        task_list=task_list,
-        child_policy=definition.child_policy,
-        execution_timeout=definition.execution_start_to_close,
-        decision_tasks_timeout=definition.task_start_to_close,
-        description=definition.description,
-        connection=conn,
-    )
+    workflow_type = definition.workflow_type(domain_name, task_list=task_list, connection=conn)
     options: dict[str, Any] = {
         "task_list": task_list,
         "child_policy": child_policy or definition.child_policy,

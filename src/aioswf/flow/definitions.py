@@ -21,7 +21,10 @@ import attrs
 
 from aioswf import constants, validation
 from aioswf.actors.handlers import is_async_callable
+from aioswf.connection import Connection
 from aioswf.exceptions import ValidationError
+from aioswf.models.domain import Domain
+from aioswf.models.workflow import WorkflowType
 
 __all__ = [
     "ActivityDefinition",
@@ -464,6 +467,28 @@ class WorkflowDefinition:
     def type_key(self) -> tuple[str, str]:
         """``(name, version)``."""
         return (self.name, self.version)
+
+    def workflow_type(
+        self, domain: Domain | str, *, task_list: str | None, connection: Connection | None
+    ) -> WorkflowType:
+        """The `WorkflowType` this workflow registers as: its name, version and defaults.
+
+        Args:
+            domain: The domain.
+            task_list: Its default task list.
+            connection: The connection the model uses.
+        """
+        return WorkflowType(
+            domain,
+            self.name,
+            self.version,
+            description=self.description,
+            task_list=task_list,
+            child_policy=self.child_policy,
+            execution_timeout=self.execution_start_to_close,
+            decision_tasks_timeout=self.task_start_to_close,
+            connection=connection,
+        )
 
 
 def _signals(cls: type) -> dict[str, SignalDefinition]:

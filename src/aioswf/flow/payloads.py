@@ -33,6 +33,7 @@ from aioswf.exceptions import (
     PayloadStoreError,
     ValidationError,
 )
+from aioswf.models.event import Event
 
 if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
@@ -108,6 +109,10 @@ class PayloadReference:
     data: str = attrs.field(repr=False)
 
 
+#: The event attributes that may hold a payload reference.
+_PAYLOAD_FIELDS = ("input", "result", "details")
+
+
 class PayloadOffloader:
     """Moves payloads to a `PayloadStore` and back.
 
@@ -145,6 +150,22 @@ class PayloadOffloader:
         if text is None or not self.is_reference(text):
             return text
         return await self.store.get(text[len(REFERENCE_PREFIX) :])
+
+    async def resolve_event(self, event: Event) -> Event:
+        """The event with the payloads behind its references (input, result, details) in their place.
+
+        Raises:
+            PayloadNotFoundError: When the store holds nothing under a reference's key.
+            PayloadStoreError: When the store cannot give one back.
+        """
+        attributes = event.attributes
+        found = [key for key in _PAYLOAD_FIELDS if self.is_reference(attributes.get(key))]
+        if not found:
+            return event
+        updated = dict(attributes)
+        for key in found:
+            updated[key] = await self.resolve(updated[key])
+        return attrs.evolve(event, attributes=updated)
 
 
 #: Where an `S3PayloadStore` is in its life: it opens once and closes once, as a `Connection` does.

@@ -115,7 +115,7 @@ class Replayer:
             known = ", ".join(f"{name}/{version}" for name, version in self.workflows) or "none"
             raise LookupError(f"no workflow class for {key[0]}/{key[1]} (the replayer has {known})")
         if self.offloader is not None:
-            events = [await self._resolve(event) for event in events]
+            events = [await self.offloader.resolve_event(event) for event in events]
         instance = WorkflowInstance(
             definition,
             converter=self.converter,
@@ -129,16 +129,6 @@ class Replayer:
             instance.evict()
         rounds = sum(1 for event in events if event.name == "DecisionTaskCompleted")
         return ReplayResult(key, len(events), rounds, History(events).finished)
-
-    async def _resolve(self, event: Event) -> Event:
-        assert self.offloader is not None
-        updated = dict(event.attributes)
-        changed = False
-        for field in ("input", "result", "details"):
-            if self.offloader.is_reference(updated.get(field)):
-                updated[field] = await self.offloader.resolve(updated[field])
-                changed = True
-        return attrs.evolve(event, attributes=updated) if changed else event
 
 
 def load_target(target: str) -> Any:

@@ -61,8 +61,6 @@ __all__ = ["Worker"]
 
 logger = logging.getLogger("aioswf.flow")
 
-_PAYLOAD_FIELDS = ("input", "result", "details")
-
 
 class _FlowDecider(Decider):
     """A decider whose decisions come from the worker's workflow instances."""
@@ -414,16 +412,8 @@ class Worker:
         models: list[ActivityType | WorkflowType] = [self._activity_type(item) for item in self.activities]
         for definition in self.workflows.values():
             models.append(
-                WorkflowType(
-                    self.domain,
-                    definition.name,
-                    definition.version,
-                    description=definition.description,
-                    task_list=definition.task_list or self.task_list,
-                    child_policy=definition.child_policy,
-                    execution_timeout=definition.execution_start_to_close,
-                    decision_tasks_timeout=definition.task_start_to_close,
-                    connection=self._connection,
+                definition.workflow_type(
+                    self.domain, task_list=definition.task_list or self.task_list, connection=self._connection
                 )
             )
         await asyncio.gather(*(save(model) for model in models))
@@ -461,19 +451,7 @@ class Worker:
         offloader = self.offloader
         if offloader is None:
             return events
-        resolved: list[Event] = []
-        for event in events:
-            attributes = event.attributes
-            found = {
-                key: attributes[key] for key in _PAYLOAD_FIELDS if offloader.is_reference(attributes.get(key))
-            }
-            if found:
-                updated = dict(attributes)
-                for key, text in found.items():
-                    updated[key] = await offloader.resolve(text)
-                event = attrs.evolve(event, attributes=updated)
-            resolved.append(event)
-        return resolved
+        return [await offloader.resolve_event(event) for event in events]
 
     async def _decide(self, task: DecisionTask) -> DecisionResult:
         execution = task.workflow_execution
