@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from aioswf import constants, validation
 from aioswf.connection import get_connection
 from aioswf.exceptions import DoesNotExistError, TypeAlreadyExistsError, ValidationError
+from aioswf.models import _fields as fields
 
 if TYPE_CHECKING:
     from aioswf.connection import Connection, PageIterator
@@ -154,17 +155,7 @@ class BaseQuerySet:
 
 def as_domain(domain: Domain | str) -> Domain:
     """A `Domain` from a domain or its name."""
-    from aioswf.models.domain import Domain
-
-    if isinstance(domain, str):
-        return Domain(domain)
-    if not isinstance(domain, Domain):
-        raise ValidationError(
-            f"domain must be a Domain or a domain's name, not {type(domain).__name__}",
-            argument="domain",
-            limit="a Domain or a name",
-        )
-    return domain
+    return fields.to_domain(domain)
 
 
 class DomainScopedQuerySet(BaseQuerySet):
